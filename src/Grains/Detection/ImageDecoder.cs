@@ -1,0 +1,98 @@
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
+namespace FaceMask.Grains.Detection;
+
+/// <summary>
+/// Turns untrusted upload bytes into the pixels the original pipeline fed its model: 8-bit RGB, 16-bit
+/// samples cut to their high byte, alpha dropped (not blended), EXIF orientation applied, first GIF frame.
+/// </summary>
+public sealed class ImageDecoder(long maxPixels)
+{
+    public long MaxPixels { get; } = maxPixels;
+
+    public DecodeOutcome Decode(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.IsEmpty)
+        {
+            return DecodeOutcome.Fail(RejectionReason.NotAnImage, "The file is empty.");
+        }
+
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult);
+        if (codec is null)
+        {
+            return DecodeOutcome.Fail(RejectionReason.NotAnImage, $"Not a supported image ({createResult}).");
+        }
+
+        var info = codec.Info;
+        long pixels = (long)info.Width * info.Height;
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            return DecodeOutcome.Fail(RejectionReason.NotAnImage, "The image has no pixels.");
+        }
+
+        if (pixels > MaxPixels)
+        {
+            return DecodeOutcome.Fail(
+                RejectionReason.TooManyPixels,
+                $"The image is {info.Width}x{info.Height} pixels; at most {MaxPixels} pixels are accepted.");
+        }
+
+        var sixteenBit = info.ColorType is SKColorType.Rgba16161616 or SKColorType.RgbaF16 or SKColorType.Rg1616
+            or SKColorType.Alpha16 or SKColorType.RgbaF16Clamped;
+        var decoded = sixteenBit ? DecodeSixteenBit(codec, info) : DecodeEightBit(codec, info);
+        if (decoded is null)
+        {
+            return DecodeOutcome.Fail(RejectionReason.NotAnImage, "The image data is truncated or corrupt.");
+        }
+
+        return DecodeOutcome.Ok(Orientation.Apply(decoded, codec.EncodedOrigin));
+    }
+
+    // Anything short of Success (IncompleteInput above all) means rows are missing: reject.
+    private static RgbaImage? DecodeEightBit(SKCodec codec, SKImageInfo info)
+    {
+        // No colour space: the original pipeline ignored embedded profiles, and so do we.
+        var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        if (codec.GetPixels(target, out var pixels) != SKCodecResult.Success)
+        {
+            return null;
+        }
+
+        for (var i = 3; i < pixels.Length; i += 4)
+        {
+            pixels[i] = 255;
+        }
+
+        return new RgbaImage(info.Width, info.Height, pixels);
+    }
+
+    private static RgbaImage? DecodeSixteenBit(SKCodec codec, SKImageInfo info)
+    {
+        var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba16161616, SKAlphaType.Unpremul);
+        if (codec.GetPixels(target, out var wide) != SKCodecResult.Success)
+        {
+            return null;
+        }
+
+        var samples = MemoryMarshal.Cast<byte, ushort>(wide);
+        var pixels = new byte[(long)info.Width * info.Height * 4];
+        for (int s = 0, p = 0; p < pixels.Length; s += 4, p += 4)
+        {
+            pixels[p] = (byte)(samples[s] >> 8);
+            pixels[p + 1] = (byte)(samples[s + 1] >> 8);
+            pixels[p + 2] = (byte)(samples[s + 2] >> 8);
+            pixels[p + 3] = 255;
+        }
+
+        return new RgbaImage(info.Width, info.Height, pixels);
+    }
+}
+
+public sealed record DecodeOutcome(RgbaImage? Image, ImageRejection? Rejection)
+{
+    public static DecodeOutcome Ok(RgbaImage image) => new(image, null);
+
+    public static DecodeOutcome Fail(RejectionReason reason, string message) => new(null, new ImageRejection(reason, message));
+}
