@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace FaceMask.Grains.Detection;
@@ -39,9 +38,7 @@ public sealed class ImageDecoder(long maxPixels)
                 $"The image is {info.Width}x{info.Height} pixels; at most {MaxPixels} pixels are accepted.");
         }
 
-        var sixteenBit = info.ColorType is SKColorType.Rgba16161616 or SKColorType.RgbaF16 or SKColorType.Rg1616
-            or SKColorType.Alpha16 or SKColorType.RgbaF16Clamped;
-        var decoded = sixteenBit ? DecodeSixteenBit(codec, info) : DecodeEightBit(codec, info);
+        var decoded = DecodeEightBit(codec, info);
         if (decoded is null)
         {
             return DecodeOutcome.Fail(RejectionReason.NotAnImage, "The image data is truncated or corrupt.");
@@ -51,6 +48,8 @@ public sealed class ImageDecoder(long maxPixels)
     }
 
     // Anything short of Success (IncompleteInput above all) means rows are missing: reject.
+    // Skia reports 16-bit PNGs as 8-bit and keeps each sample's high byte, as OpenCV did (the decoder
+    // tests check this pixel by pixel on the 16-bit fixtures).
     private static RgbaImage? DecodeEightBit(SKCodec codec, SKImageInfo info)
     {
         // No colour space: the original pipeline ignored embedded profiles, and so do we.
@@ -63,27 +62,6 @@ public sealed class ImageDecoder(long maxPixels)
         for (var i = 3; i < pixels.Length; i += 4)
         {
             pixels[i] = 255;
-        }
-
-        return new RgbaImage(info.Width, info.Height, pixels);
-    }
-
-    private static RgbaImage? DecodeSixteenBit(SKCodec codec, SKImageInfo info)
-    {
-        var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba16161616, SKAlphaType.Unpremul);
-        if (codec.GetPixels(target, out var wide) != SKCodecResult.Success)
-        {
-            return null;
-        }
-
-        var samples = MemoryMarshal.Cast<byte, ushort>(wide);
-        var pixels = new byte[(long)info.Width * info.Height * 4];
-        for (int s = 0, p = 0; p < pixels.Length; s += 4, p += 4)
-        {
-            pixels[p] = (byte)(samples[s] >> 8);
-            pixels[p + 1] = (byte)(samples[s + 1] >> 8);
-            pixels[p + 2] = (byte)(samples[s + 2] >> 8);
-            pixels[p + 3] = 255;
         }
 
         return new RgbaImage(info.Width, info.Height, pixels);
