@@ -74,6 +74,28 @@ public sealed class LifecycleTests
         }
     }
 
+    [Fact]
+    public async Task WorkerWithoutItsModelRefusesToStartAndSaysWhereItLooked()
+    {
+        var log = new OutputLog();
+        var missing = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid():N}", "face_mask_detection.onnx");
+        using var silo = Processes.Start(
+            Processes.SiloProgram,
+            [
+                $"--Detector:ModelPath={missing}",
+                $"--Worker:SiloPort={Processes.FreePort()}",
+                $"--Worker:GatewayPort={Processes.FreePort()}",
+            ],
+            log);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await silo.WaitForExitAsync(timeout.Token);
+
+        Assert.NotEqual(0, silo.ExitCode);
+        Assert.Contains(missing, log.ToString());
+        Assert.Contains("Detector:ModelPath", log.ToString());
+    }
+
     private static async Task<int> ActiveWorkersAsync(EmbeddedSystem system)
     {
         using var response = await system.Http.GetAsync("/healthz");

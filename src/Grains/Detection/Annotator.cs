@@ -24,7 +24,10 @@ public sealed class Annotator : IDisposable
     {
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var bitmap = new SKBitmap();
-        var handle = System.Runtime.InteropServices.GCHandle.Alloc(image.Pixels.Clone(), System.Runtime.InteropServices.GCHandleType.Pinned);
+        // Drawn on a copy: the caller's image stays as decoded.
+        var canvasPixels = GC.AllocateUninitializedArray<byte>(image.Pixels.Length);
+        image.Pixels.CopyTo(canvasPixels, 0);
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(canvasPixels, System.Runtime.InteropServices.GCHandleType.Pinned);
         try
         {
             bitmap.InstallPixels(info, handle.AddrOfPinnedObject(), info.RowBytes);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace FaceMask.Grains.Detection;
@@ -49,22 +50,34 @@ public sealed class ImageDecoder(long maxPixels)
 
     // Anything short of Success (IncompleteInput above all) means rows are missing: reject.
     // Skia reports 16-bit PNGs as 8-bit and keeps each sample's high byte, as OpenCV did (the decoder
-    // tests check this pixel by pixel on the 16-bit fixtures).
+    // tests check this pixel by pixel on the 16-bit fixtures). Alpha is dropped, not blended.
     private static RgbaImage? DecodeEightBit(SKCodec codec, SKImageInfo info)
     {
         // No colour space: the original pipeline ignored embedded profiles, and so do we.
         var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        if (codec.GetPixels(target, out var pixels) != SKCodecResult.Success)
+        // The codec writes every byte, so the buffer need not be zeroed first.
+        var pixels = GC.AllocateUninitializedArray<byte>(target.BytesSize);
+        using var pin = pixels.AsMemory().Pin();
+        unsafe
         {
-            return null;
+            if (codec.GetPixels(target, (IntPtr)pin.Pointer) != SKCodecResult.Success)
+            {
+                return null;
+            }
         }
 
-        for (var i = 3; i < pixels.Length; i += 4)
-        {
-            pixels[i] = 255;
-        }
-
+        MakeOpaque(pixels);
         return new RgbaImage(info.Width, info.Height, pixels);
+    }
+
+    private static void MakeOpaque(byte[] rgba)
+    {
+        var words = MemoryMarshal.Cast<byte, uint>(rgba.AsSpan());
+        var alpha = BitConverter.IsLittleEndian ? 0xFF000000u : 0x000000FFu;
+        for (var i = 0; i < words.Length; i++)
+        {
+            words[i] |= alpha;
+        }
     }
 }
 

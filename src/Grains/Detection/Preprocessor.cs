@@ -15,6 +15,9 @@ public static class Preprocessor
     private const int WeightBits = 11;
     private const int WeightOne = 1 << WeightBits;
 
+    /// <summary>v / 255 for every 8-bit level, as the original's division in floating point gives it.</summary>
+    private static readonly float[] Levels = Enumerable.Range(0, 256).Select(v => (float)(v / 255.0)).ToArray();
+
     public static void Fill(RgbaImage image, int size, Span<float> tensor)
     {
         if (tensor.Length != 3 * size * size)
@@ -30,7 +33,6 @@ public static class Preprocessor
         var rowB = new int[size * 3];
         int rowAIndex = -1, rowBIndex = -1;
         var plane = size * size;
-        const float Scale = 1f / 255f;
         var simdEnd = SimdCoverage(size * 3);
 
         for (var dy = 0; dy < size; dy++)
@@ -58,19 +60,37 @@ public static class Preprocessor
             }
 
             int b0 = yWeights[dy * 2], b1 = yWeights[(dy * 2) + 1];
+            var rowOffset = dy * size;
+            var red = tensor.Slice(rowOffset, size);
+            var green = tensor.Slice(plane + rowOffset, size);
+            var blue = tensor.Slice((2 * plane) + rowOffset, size);
             for (var dx = 0; dx < size; dx++)
             {
-                for (var c = 0; c < 3; c++)
+                var i = dx * 3;
+                if (i + 2 < simdEnd)
                 {
-                    var i = (dx * 3) + c;
-                    var v = i < simdEnd
-                        ? ((((rowA[i] >> 4) * b0) >> 16) + (((rowB[i] >> 4) * b1) >> 16) + 2) >> 2
-                        : ((rowA[i] * b0) + (rowB[i] * b1) + (1 << ((2 * WeightBits) - 1))) >> (2 * WeightBits);
-                    tensor[(c * plane) + (dy * size) + dx] = Math.Clamp(v, 0, 255) * Scale;
+                    red[dx] = Levels[VectorRound(rowA[i], rowB[i], b0, b1)];
+                    green[dx] = Levels[VectorRound(rowA[i + 1], rowB[i + 1], b0, b1)];
+                    blue[dx] = Levels[VectorRound(rowA[i + 2], rowB[i + 2], b0, b1)];
+                }
+                else
+                {
+                    red[dx] = Levels[Round(rowA, rowB, i, b0, b1, simdEnd)];
+                    green[dx] = Levels[Round(rowA, rowB, i + 1, b0, b1, simdEnd)];
+                    blue[dx] = Levels[Round(rowA, rowB, i + 2, b0, b1, simdEnd)];
                 }
             }
         }
     }
+
+    /// <summary>OpenCV's 16-bit SIMD rounding: each product pre-shifted, so the result may differ by one.</summary>
+    private static int VectorRound(int a, int b, int b0, int b1) =>
+        Math.Min(((((a >> 4) * b0) >> 16) + (((b >> 4) * b1) >> 16) + 2) >> 2, 255);
+
+    private static int Round(int[] rowA, int[] rowB, int i, int b0, int b1, int simdEnd) =>
+        i < simdEnd
+            ? VectorRound(rowA[i], rowB[i], b0, b1)
+            : Math.Min(((rowA[i] * b0) + (rowB[i] * b1) + (1 << ((2 * WeightBits) - 1))) >> (2 * WeightBits), 255);
 
     private static void ResizeRow(RgbaImage image, int sourceRow, int[] offsets, short[] weights, int[] target)
     {
