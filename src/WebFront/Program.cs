@@ -1,15 +1,31 @@
+using FaceMask.WebFront;
+using FaceMask.WebFront.Accounts;
 using FaceMask.WebFront.Api;
 using FaceMask.WebFront.Cluster;
 using FaceMask.WebFront.Detection;
+using FaceMask.WebFront.Images;
+using FaceMask.WebFront.Storage;
+using FaceMask.WebFront.Uploads;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddFaceMaskStorage();
 builder.AddFaceMaskCluster();
 builder.Services.AddPhotoUploads(builder.Configuration);
+builder.Services.AddFaceMaskSite();
 
 var app = builder.Build();
-app.UseApiErrorHandling();
+app.UseFaceMaskErrorHandling();
+app.UseMiddleware<RequestSizeGuard>();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapRazorPages().WithStaticAssets();
 app.MapHealth();
 app.MapCpuTest();
+app.MapAccountApi();
+app.MapUploadApi();
+app.MapImageFiles();
 app.Run();
 
 /// <summary>Entry point; public so integration tests can name it.</summary>

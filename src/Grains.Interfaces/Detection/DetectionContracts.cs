@@ -1,9 +1,15 @@
 namespace FaceMask.Grains.Detection;
 
+/// <summary>
+/// A photo to run through the detector. With <see cref="Annotate"/> the reply carries the annotated
+/// JPEG; a <see cref="ThumbnailSize"/> above zero adds a JPEG thumbnail of it, at most that many pixels
+/// on its longer side.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("facemask.DetectionRequest")]
 public sealed record DetectionRequest(
     [property: Id(0)] byte[] Image,
-    [property: Id(1)] bool Annotate);
+    [property: Id(1)] bool Annotate,
+    [property: Id(2)] int ThumbnailSize = 0);
 
 [GenerateSerializer, Alias("facemask.FaceLabel")]
 public enum FaceLabel
@@ -29,7 +35,8 @@ public sealed record DetectionResult(
     [property: Id(2)] int Height,
     [property: Id(3)] string Worker,
     [property: Id(4)] double ElapsedMs,
-    [property: Id(5)] byte[]? AnnotatedJpeg)
+    [property: Id(5)] byte[]? AnnotatedJpeg,
+    [property: Id(6)] byte[]? ThumbnailJpeg = null)
 {
     public int NumMasked => Detections.Count(d => d.Label == FaceLabel.Mask);
 

@@ -20,7 +20,9 @@ public sealed class Annotator : IDisposable
             ?? throw new InvalidOperationException("The embedded label font could not be loaded.");
     }
 
-    public byte[] Annotate(RgbaImage image, IReadOnlyList<Detection> detections, int jpegQuality)
+    /// <summary>The annotated JPEG and, when <paramref name="thumbnailSize"/> is above zero, a thumbnail of it.</summary>
+    public (byte[] Jpeg, byte[]? Thumbnail) Annotate(
+        RgbaImage image, IReadOnlyList<Detection> detections, int jpegQuality, int thumbnailSize = 0)
     {
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var bitmap = new SKBitmap();
@@ -34,12 +36,31 @@ public sealed class Annotator : IDisposable
             Draw(bitmap, detections);
             using var skImage = SKImage.FromBitmap(bitmap);
             using var jpeg = skImage.Encode(SKEncodedImageFormat.Jpeg, jpegQuality);
-            return jpeg.ToArray();
+            return (jpeg.ToArray(), thumbnailSize > 0 ? Thumbnail(skImage, thumbnailSize) : null);
         }
         finally
         {
             handle.Free();
         }
+    }
+
+    private static byte[] Thumbnail(SKImage image, int maxSide)
+    {
+        var scale = Math.Min(1f, (float)maxSide / Math.Max(image.Width, image.Height));
+        var width = Math.Max(1, (int)MathF.Round(image.Width * scale));
+        var height = Math.Max(1, (int)MathF.Round(image.Height * scale));
+        using var thumb = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        // Mipmaps keep a large shrink from aliasing.
+        using (var canvas = new SKCanvas(thumb))
+        {
+            canvas.DrawImage(
+                image,
+                SKRect.Create(width, height),
+                new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        }
+
+        using var encoded = thumb.Encode(SKEncodedImageFormat.Jpeg, 80);
+        return encoded.ToArray();
     }
 
     private void Draw(SKBitmap bitmap, IReadOnlyList<Detection> detections)

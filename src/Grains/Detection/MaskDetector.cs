@@ -50,18 +50,23 @@ public sealed class MaskDetector : IDisposable
 
     public ImageDecoder Decoder => _decoder;
 
-    /// <summary>Decode, detect and optionally annotate; bad images come back as a rejection.</summary>
-    public DetectionOutcome Detect(ReadOnlySpan<byte> encoded, bool annotate)
+    /// <summary>Decode, detect and optionally annotate (and thumbnail); bad images come back as a rejection.</summary>
+    public DetectionOutcome Detect(ReadOnlySpan<byte> encoded, bool annotate, int thumbnailSize = 0)
     {
         var decoded = _decoder.Decode(encoded);
         if (decoded.Image is not { } image)
         {
-            return new DetectionOutcome(null, [], null, decoded.Rejection);
+            return new DetectionOutcome(null, [], null, null, decoded.Rejection);
         }
 
         var detections = Detect(image);
-        var jpeg = annotate ? Annotate(image, detections) : null;
-        return new DetectionOutcome(image, detections, jpeg, null);
+        if (!annotate)
+        {
+            return new DetectionOutcome(image, detections, null, null, null);
+        }
+
+        var (jpeg, thumbnail) = _annotator.Annotate(image, detections, _jpegQuality, thumbnailSize);
+        return new DetectionOutcome(image, detections, jpeg, thumbnail, null);
     }
 
     public List<Detection> Detect(RgbaImage image)
@@ -73,7 +78,7 @@ public sealed class MaskDetector : IDisposable
     }
 
     public byte[] Annotate(RgbaImage image, IReadOnlyList<Detection> detections) =>
-        _annotator.Annotate(image, detections, _jpegQuality);
+        _annotator.Annotate(image, detections, _jpegQuality).Jpeg;
 
     /// <summary>Only <c>session.Run</c> on a ready NCHW tensor: the baseline the benchmarks compare with.</summary>
     public (float[] Loc, float[] Conf) Infer(float[] input)
@@ -106,4 +111,8 @@ public sealed class MaskDetector : IDisposable
 
 /// <summary>What <see cref="MaskDetector.Detect(ReadOnlySpan{byte}, bool)"/> found; Rejection set when the image was unusable.</summary>
 public sealed record DetectionOutcome(
-    RgbaImage? Image, IReadOnlyList<Detection> Detections, byte[]? AnnotatedJpeg, ImageRejection? Rejection);
+    RgbaImage? Image,
+    IReadOnlyList<Detection> Detections,
+    byte[]? AnnotatedJpeg,
+    byte[]? ThumbnailJpeg,
+    ImageRejection? Rejection);

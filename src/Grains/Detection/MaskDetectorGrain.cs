@@ -10,7 +10,7 @@ public sealed class MaskDetectorGrain(MaskDetector detector, ILocalSiloDetails s
     public Task<DetectionReply> DetectAsync(DetectionRequest request)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = detector.Detect(request.Image, request.Annotate);
+        var outcome = detector.Detect(request.Image, request.Annotate, request.ThumbnailSize);
         if (outcome.Rejection is { } rejection)
         {
             return Task.FromResult(DetectionReply.Rejected(rejection));
@@ -23,7 +23,8 @@ public sealed class MaskDetectorGrain(MaskDetector detector, ILocalSiloDetails s
             image.Height,
             silo.Name,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            outcome.AnnotatedJpeg);
+            outcome.AnnotatedJpeg,
+            outcome.ThumbnailJpeg);
         return Task.FromResult(DetectionReply.Ok(result));
     }
 }

@@ -1,42 +1,50 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace FaceMask.WebFront.Api;
 
 public static class ApiErrorHandling
 {
     /// <summary>
-    /// Unhandled failures answer in the API's JSON error shape with a generic message: the client never
-    /// sees a stack trace, the log keeps it.
+    /// Failures and bare status codes answer in the API's JSON error shape under /api and with the
+    /// site's error page elsewhere. Clients never see a stack trace; the log keeps it.
     /// </summary>
-    public static IApplicationBuilder UseApiErrorHandling(this WebApplication app)
+    public static IApplicationBuilder UseFaceMaskErrorHandling(this WebApplication app)
     {
-        app.UseExceptionHandler(handler => handler.Run(async context =>
+        app.UseWhen(IsApi, api =>
         {
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var (status, message) = error switch
+            api.UseExceptionHandler(new ExceptionHandlerOptions
             {
-                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                    (StatusCodes.Status413PayloadTooLarge, "Payload Too Large - the request body exceeds the upload limit"),
-                BadHttpRequestException bad => (bad.StatusCode, "Bad Request - the request could not be read"),
-                _ => (StatusCodes.Status500InternalServerError, "Internal Server Error - the request failed; it has been logged"),
-            };
-            context.Response.StatusCode = status;
-            await ApiResults.Error(status, message).ExecuteAsync(context);
-        }));
-        app.UseStatusCodePages(async status =>
+                StatusCodeSelector = StatusOf,
+                ExceptionHandler = async context =>
+                {
+                    var status = StatusOf(context.Features.Get<IExceptionHandlerFeature>()?.Error);
+                    context.Response.StatusCode = status;
+                    await ApiResults.Error(status, MessageOf(status)).ExecuteAsync(context);
+                },
+            });
+            api.UseStatusCodePages(async status =>
+            {
+                var code = status.HttpContext.Response.StatusCode;
+                await ApiResults.Error(code, MessageOf(code)).ExecuteAsync(status.HttpContext);
+            });
+        });
+        app.UseWhen(context => !IsApi(context), site =>
         {
-            var context = status.HttpContext;
-            if (context.Request.Path.StartsWithSegments("/api") && !context.Response.HasStarted
-                && context.Features.Get<IHttpResponseBodyFeature>() is not null)
-            {
-                var code = context.Response.StatusCode;
-                await ApiResults.Error(code, ReasonPhrase(code)).ExecuteAsync(context);
-            }
+            site.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = StatusOf });
+            site.UseStatusCodePagesWithReExecute("/error/{0}");
         });
         return app;
     }
 
-    private static string ReasonPhrase(int code) =>
-        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code) is { Length: > 0 } phrase ? phrase : "Error";
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+
+    private static int StatusOf(Exception? error) =>
+        error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+
+    private static string MessageOf(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Payload Too Large - the request body exceeds the upload limit",
+        StatusCodes.Status500InternalServerError => "Internal Server Error - the request failed; it has been logged",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
+    };
 }

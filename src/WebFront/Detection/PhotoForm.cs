@@ -20,7 +20,7 @@ public static class PhotoForm
     private const long DrainLimit = 64L * 1024 * 1024;
 
     /// <summary>The form, or the status and message to answer with.</summary>
-    public static async Task<FormRead> ReadFormAsync(HttpRequest request, long limit)
+    public static async Task<FormRead> ReadFormAsync(HttpRequest request, long limit, string notAForm = NoFilePart)
     {
         if (request.ContentLength > limit)
         {
@@ -30,7 +30,7 @@ public static class PhotoForm
 
         if (!request.HasFormContentType)
         {
-            return FormRead.Fail(StatusCodes.Status400BadRequest, NoFilePart);
+            return FormRead.Fail(StatusCodes.Status400BadRequest, notAForm);
         }
 
         try
@@ -56,7 +56,7 @@ public static class PhotoForm
     /// Reads and drops an oversized body (up to <see cref="DrainLimit"/>): a server that answers 413 and
     /// closes mid-upload leaves most clients with a broken pipe instead of the JSON error.
     /// </summary>
-    private static async Task DrainAsync(HttpRequest request)
+    public static async Task DrainAsync(HttpRequest request)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
