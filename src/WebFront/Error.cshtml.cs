@@ -1,9 +1,14 @@
+using FaceMask.WebFront.Api;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FaceMask.WebFront;
 
-/// <summary>The site's page for every error status; never shows exception details.</summary>
+/// <summary>
+/// Every error status ends here (re-executed): the site's page, or the API's JSON error when the failed
+/// request was under /api. Never shows exception details.
+/// </summary>
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel : PageModel
 {
@@ -11,13 +16,26 @@ public sealed class ErrorModel : PageModel
 
     public string Explanation { get; private set; } = "The request failed. It has been logged; please try again.";
 
-    public void OnGet(int? code) => Describe(code ?? StatusCodes.Status500InternalServerError);
+    // No handler parameters: binding one would read the form of the failed request, which may be
+    // unreadable (cut off, drained after a 413) — the very reason we are here.
+    public IActionResult OnGet() => Describe();
 
-    public void OnPost(int? code) => Describe(code ?? StatusCodes.Status500InternalServerError);
+    public IActionResult OnPost() => Describe();
 
-    private void Describe(int code)
+    private IActionResult Describe()
     {
-        Response.StatusCode = code is >= 400 and < 600 ? code : StatusCodes.Status500InternalServerError;
+        var requested = int.TryParse(RouteData.Values["code"] as string, System.Globalization.CultureInfo.InvariantCulture, out var c) ? c : (int?)null;
+        var code = requested is >= 400 and < 600 ? requested.Value
+            : HttpContext.Features.Get<IExceptionHandlerFeature>() is not null && Response.StatusCode >= 400 ? Response.StatusCode
+            : StatusCodes.Status500InternalServerError;
+        Response.StatusCode = code;
+        var originalPath = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
+            ?? HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path;
+        if (originalPath is not null && ApiErrorHandling.IsApiPath(originalPath))
+        {
+            return new JsonResult(new ApiError(false, new ApiErrorBody(code, ApiErrorHandling.MessageOf(code)))) { StatusCode = code };
+        }
+
         (Title, Explanation) = code switch
         {
             StatusCodes.Status400BadRequest => ("Bad request", "The form could not be used. Go back, reload the page and try again."),
@@ -28,5 +46,6 @@ public sealed class ErrorModel : PageModel
             StatusCodes.Status429TooManyRequests => ("Too many attempts", "Wait a minute, then try again."),
             _ => (Title, Explanation),
         };
+        return Page();
     }
 }

@@ -109,7 +109,7 @@ public sealed partial class AccountService(
             : "That account no longer exists.";
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{3,32}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,32}\z")]
     private static partial Regex UsernamePattern();
 }
 

@@ -97,7 +97,7 @@ public static class PhotoForm
         }
 
         var file = files[0];
-        var fileName = Path.GetFileName(file.FileName.Replace('\\', '/'));
+        var fileName = CleanFileName(file.FileName);
         if (string.IsNullOrWhiteSpace(fileName) || file.Length == 0)
         {
             return PhotoRead.Fail(StatusCodes.Status400BadRequest, NoImageSelected);
@@ -117,6 +117,17 @@ public static class PhotoForm
         }
 
         return PhotoRead.Ok(fileName, extension, bytes);
+    }
+
+    /// <summary>
+    /// The name to keep and show: no folders (a client may send "../../x.png" or "C:\\x.png"), no control
+    /// characters, at most 200 characters.
+    /// </summary>
+    public static string CleanFileName(string? raw)
+    {
+        var name = Path.GetFileName((raw ?? "").Replace('\\', '/'));
+        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return name.Length <= 200 ? name : name[^200..];
     }
 
     public static IServiceCollection AddPhotoUploads(this IServiceCollection services, IConfiguration configuration)

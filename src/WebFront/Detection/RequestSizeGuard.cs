@@ -12,7 +12,9 @@ public sealed class RequestSizeGuard(RequestDelegate next, IOptions<UploadLimits
     public async Task InvokeAsync(HttpContext context)
     {
         var limit = limits.Value.MaxRequestBytes;
-        if (context.Request.ContentLength is not { } length || length <= limit)
+        // The error page re-executes this request: the body is drained already, let it render.
+        if (context.Request.ContentLength is not { } length || length <= limit
+            || context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null)
         {
             await next(context);
             return;

@@ -62,6 +62,6 @@ public static partial class ImageEndpoints
             : TypedResults.File(blob.Content, kind == "original" ? image.ContentType : blob.ContentType);
     }
 
-    [GeneratedRegex("^[0-9a-f]{32}$")]
+    [GeneratedRegex(@"^[0-9a-f]{32}\z")]
     private static partial Regex IdPattern();
 }

@@ -97,6 +97,6 @@ public sealed partial class LocalBlobStore(string root) : IBlobStore
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\z")]
     private static partial Regex KeyPattern();
 }
