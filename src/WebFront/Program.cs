@@ -4,6 +4,7 @@ using FaceMask.WebFront.Api;
 using FaceMask.WebFront.Cluster;
 using FaceMask.WebFront.Detection;
 using FaceMask.WebFront.Images;
+using FaceMask.WebFront.Manager;
 using FaceMask.WebFront.Storage;
 using FaceMask.WebFront.Uploads;
 
@@ -26,6 +27,8 @@ app.MapCpuTest();
 app.MapAccountApi();
 app.MapUploadApi();
 app.MapImageFiles();
+app.MapManagerApi();
+app.MapManagerCharts();
 app.Run();
 
 /// <summary>Entry point; public so integration tests can name it.</summary>

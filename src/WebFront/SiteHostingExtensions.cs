@@ -22,6 +22,7 @@ public static class SiteHostingExtensions
             o.Conventions.AuthorizeFolder("/Images");
             o.Conventions.AuthorizePage("/Accounts/Password");
             o.Conventions.AuthorizeFolder("/Admin", UserClaims.AdminPolicy);
+            o.Conventions.AuthorizeFolder("/Manager", UserClaims.AdminPolicy);
         });
         services.AddAntiforgery(o => o.Cookie.Name = "facemask.antiforgery");
         return services;

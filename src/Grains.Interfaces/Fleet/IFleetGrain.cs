@@ -1,0 +1,63 @@
+namespace FaceMask.Grains.Fleet;
+
+/// <summary>
+/// The worker set (key "default"), persisted. It provisions and terminates workers through the
+/// configured provisioner without ever waiting for a machine inside a call: additions return Pending
+/// workers at once and a timer drives them forward. It reconciles with cluster membership, replaces
+/// dead workers within bounds, and keeps the fleet's per-minute series.
+/// </summary>
+[Alias("facemask.IFleetGrain")]
+public interface IFleetGrain : IGrainWithStringKey
+{
+    /// <summary>All workers, or those in one state; newest first.</summary>
+    [Alias("ListAsync")]
+    Task<IReadOnlyList<WorkerInfo>> ListAsync(WorkerState? state);
+
+    /// <summary>Adds up to <paramref name="count"/> Pending workers, never past the maximum.</summary>
+    [Alias("AddAsync")]
+    Task<FleetChange> AddAsync(int count);
+
+    /// <summary>Drains and then stops one worker; refused for a protected worker or below the minimum.</summary>
+    [Alias("RemoveWorkerAsync")]
+    Task<FleetChange> RemoveWorkerAsync(string workerId);
+
+    /// <summary>Drains up to <paramref name="count"/> workers, least loaded and newest first, never a protected one.</summary>
+    [Alias("RemoveAsync")]
+    Task<FleetChange> RemoveAsync(int count);
+
+    [Alias("SetScaleInProtectionAsync")]
+    Task<WorkerInfo?> SetScaleInProtectionAsync(string workerId, bool isProtected);
+
+    /// <summary>Stops every worker (the operator's "stop everything").</summary>
+    [Alias("StopAllAsync")]
+    Task StopAllAsync();
+
+    /// <summary>Adds workers until the minimum is met.</summary>
+    [Alias("EnsureMinimumAsync")]
+    Task<FleetChange> EnsureMinimumAsync();
+
+    /// <summary>The last <paramref name="minutes"/> minutes, one point each, gaps as null.</summary>
+    [Alias("SeriesAsync")]
+    Task<FleetSeries> SeriesAsync(int minutes);
+}
+
+/// <summary>
+/// One worker's metrics (key = worker id): bounded per-minute aggregates for 60 minutes plus 10 minutes of
+/// raw samples.
+/// </summary>
+[Alias("facemask.IWorkerGrain")]
+public interface IWorkerGrain : IGrainWithStringKey
+{
+    [Alias("ReportAsync")]
+    Task ReportAsync(WorkerSample sample);
+
+    /// <summary>Average CPU % over the last <paramref name="window"/>; null when there is no sample in it.</summary>
+    [Alias("AverageCpuAsync")]
+    Task<double?> AverageCpuAsync(TimeSpan window);
+
+    [Alias("LatestAsync")]
+    Task<WorkerSample?> LatestAsync();
+
+    [Alias("SeriesAsync")]
+    Task<WorkerSeries> SeriesAsync(int minutes);
+}
