@@ -1,5 +1,10 @@
 using System.Net;
+using System.Net.Sockets;
 using FaceMask.Grains.Detection;
+using FaceMask.Grains.Fleet;
+using FaceMask.Grains.Fleet.Local;
+using FaceMask.Grains.Metrics;
+using FaceMask.Silo.Clustering;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
@@ -14,21 +19,74 @@ public static class SiloHostingExtensions
             .BindConfiguration(WorkerOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<ClusterStoreOptions>()
+            .BindConfiguration(ClusterStoreOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddMaskDetector();
+        builder.Services.AddFleet();
+        builder.Services.AddWorkerMetrics();
         builder.Services.AddHostedService<ParentProcessWatcher>();
 
         var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
+        var store = builder.Configuration.GetSection(ClusterStoreOptions.Section).Get<ClusterStoreOptions>() ?? new ClusterStoreOptions();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                siloPort: worker.SiloPort,
-                gatewayPort: worker.GatewayPort,
-                primarySiloEndpoint: new IPEndPoint(IPAddress.Loopback, worker.PrimarySiloPort),
-                serviceId: worker.ServiceId,
-                clusterId: worker.ClusterId);
+            // Membership advertises the ports, so they must be real numbers before the silo starts.
+            silo.ConfigureEndpoints(IPAddress.Loopback, PortOrFree(worker.SiloPort), PortOrFree(worker.GatewayPort));
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = worker.ClusterId;
+                o.ServiceId = worker.ServiceId;
+            });
             silo.Configure<SiloOptions>(o => o.SiloName = worker.Name);
+            silo.UseClusterStore(store, builder.Configuration.GetSection(ClusterStoreOptions.Section));
         });
         return builder;
+    }
+
+    /// <summary>The one place where the embedded default and the cluster profile differ on a worker.</summary>
+    private static void UseClusterStore(this ISiloBuilder silo, ClusterStoreOptions store, IConfigurationSection section)
+    {
+        switch (store.Provider)
+        {
+            case ClusterProvider.Sqlite:
+                silo.UseSqliteClusterStore(store.SqlitePath ?? "");
+                // One machine: workers are child processes of whichever silo hosts the fleet.
+                silo.Services.AddLocalWorkerProvisioner();
+                break;
+            default:
+                throw new InvalidOperationException($"Cluster:Provider {store.Provider} is not supported.");
+        }
+
+        // Failure detection for workers on one machine talking over loopback. A dead worker (its grains, the
+        // scaler's reminder) is noticed in ~6 s instead of Orleans' ~11-12 s, yet a worker saturated by
+        // inference gets three 2-second probes before it is suspected, and two silos must agree; the probe's
+        // 1 s x 2 settings (0.6-1.6 s) leave too little headroom against false deaths under CPU load.
+        // IAmAlive every 5 s (a one-row write) lets a worker started after a whole-system crash skip the
+        // dead workers' rows after 10 s instead of 60 s when it checks connectivity before joining.
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 3;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        });
+        silo.Services.Configure<ClusterMembershipOptions>(section.GetSection("Membership"));
+        silo.Services.Configure<ReminderOptions>(section.GetSection("Reminders"));
+    }
+
+    /// <summary>0 means "any free port", for extra workers started without a port plan.</summary>
+    private static int PortOrFree(int port)
+    {
+        if (port != 0)
+        {
+            return port;
+        }
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>

@@ -11,15 +11,13 @@ public sealed class WorkerOptions
     [Required]
     public string Name { get; set; } = "worker-1";
 
-    [Range(1, 65535)]
+    /// <summary>Silo-to-silo port on 127.0.0.1; 0 picks a free one.</summary>
+    [Range(0, 65535)]
     public int SiloPort { get; set; } = 11111;
 
-    [Range(1, 65535)]
+    /// <summary>Client gateway port on 127.0.0.1; 0 picks a free one. Clients find it in the cluster store.</summary>
+    [Range(0, 65535)]
     public int GatewayPort { get; set; } = 30000;
-
-    /// <summary>Silo port of the localhost-clustering primary (this silo's own port when it is the primary).</summary>
-    [Range(1, 65535)]
-    public int PrimarySiloPort { get; set; } = 11111;
 
     [Required]
     public string ClusterId { get; set; } = "facemask";

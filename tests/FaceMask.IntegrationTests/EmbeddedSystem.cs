@@ -4,7 +4,8 @@ namespace FaceMask.IntegrationTests;
 
 /// <summary>
 /// The embedded default as a user runs it: the real WebFront program on free ports, which finds no
-/// silo and starts worker #1 itself.
+/// silo and starts worker #1 itself. Its data (app database, blobs, the cluster's SQLite file) goes to a
+/// temp folder of its own, never to the checkout's data/.
 /// </summary>
 public sealed class EmbeddedSystem : IAsyncLifetime
 {
@@ -15,6 +16,11 @@ public sealed class EmbeddedSystem : IAsyncLifetime
     public int SiloPort { get; } = Processes.FreePort();
 
     public int GatewayPort { get; } = Processes.FreePort();
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "facemask-system-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The cluster's SQLite file: membership, grain state, reminders.</summary>
+    public string SqlitePath => Path.Combine(DataDirectory, "orleans.db");
 
     public OutputLog Log { get; } = new();
 
@@ -33,6 +39,8 @@ public sealed class EmbeddedSystem : IAsyncLifetime
                 "--urls", $"http://127.0.0.1:{HttpPort}",
                 $"--Cluster:SiloPort={SiloPort}",
                 $"--Cluster:GatewayPort={GatewayPort}",
+                $"--Cluster:SqlitePath={SqlitePath}",
+                $"--Storage:DataDirectory={DataDirectory}",
             ],
             Log);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
@@ -96,6 +104,13 @@ public sealed class EmbeddedSystem : IAsyncLifetime
         }
 
         _webFront?.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }
 

@@ -37,19 +37,19 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task SiloStartedOnItsOwnJoinsTheClusterAndLeavesOnSigterm()
+    public async Task SiloStartedOnItsOwnJoinsThroughTheClusterFileTakesDetectionsAndLeavesOnSigterm()
     {
         await using var system = new EmbeddedSystem();
         await system.InitializeAsync();
         var log = new OutputLog();
-        var gateway = Processes.FreePort();
+        // Nothing but the cluster's file: the worker finds the cluster, and WebFront finds the worker, there.
         using var second = Processes.Start(
             Processes.SiloProgram,
             [
                 "--Worker:Name=worker-2",
-                $"--Worker:SiloPort={Processes.FreePort()}",
-                $"--Worker:GatewayPort={gateway}",
-                $"--Worker:PrimarySiloPort={system.SiloPort}",
+                "--Worker:SiloPort=0",
+                "--Worker:GatewayPort=0",
+                $"--Cluster:SqlitePath={system.SqlitePath}",
             ],
             log);
         try
@@ -57,6 +57,10 @@ public sealed class LifecycleTests
             Assert.True(
                 await Processes.EventuallyAsync(async () => await ActiveWorkersAsync(system) == 2, TimeSpan.FromSeconds(90)),
                 "the second silo did not join:\n" + log);
+            // WebFront finds the new gateway in the file (refreshed every 10 s) and sends it detections.
+            Assert.True(
+                await Processes.EventuallyAsync(async () => await DetectingWorkerAsync(system) == "worker-2", TimeSpan.FromSeconds(30)),
+                "no detection ran on the second silo");
 
             Processes.Signal(second.Id, "TERM");
 
@@ -78,13 +82,15 @@ public sealed class LifecycleTests
     public async Task WorkerWithoutItsModelRefusesToStartAndSaysWhereItLooked()
     {
         var log = new OutputLog();
-        var missing = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid():N}", "face_mask_detection.onnx");
+        var folder = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid():N}");
+        var missing = Path.Combine(folder, "face_mask_detection.onnx");
         using var silo = Processes.Start(
             Processes.SiloProgram,
             [
                 $"--Detector:ModelPath={missing}",
                 $"--Worker:SiloPort={Processes.FreePort()}",
                 $"--Worker:GatewayPort={Processes.FreePort()}",
+                $"--Cluster:SqlitePath={Path.Combine(folder, "orleans.db")}",
             ],
             log);
 
@@ -94,6 +100,14 @@ public sealed class LifecycleTests
         Assert.NotEqual(0, silo.ExitCode);
         Assert.Contains(missing, log.ToString());
         Assert.Contains("Detector:ModelPath", log.ToString());
+        // It stopped before joining: the cluster's file was never even created.
+        Assert.False(Directory.Exists(folder));
+    }
+
+    private static async Task<string?> DetectingWorkerAsync(EmbeddedSystem system)
+    {
+        var (status, body) = await ApiClient.PostAsync(system.Http, "/api/cpuTest", ApiClient.PhotoForm(BadImages.Demo2Jpeg, "demo2.jpg"));
+        return status == 200 ? body.GetProperty("payload").GetProperty("worker").GetString() : null;
     }
 
     private static async Task<int> ActiveWorkersAsync(EmbeddedSystem system)

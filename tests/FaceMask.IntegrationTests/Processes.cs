@@ -124,6 +124,15 @@ public sealed class OutputLog
         }
     }
 
+    /// <summary>Whether any line so far contains <paramref name="text"/> (the whole log, not just its tail).</summary>
+    public bool Contains(string text)
+    {
+        lock (_lines)
+        {
+            return _lines.Any(line => line.Contains(text, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
     public override string ToString()
     {
         lock (_lines)

@@ -46,13 +46,19 @@ public sealed record SeriesPoint(
     [property: Id(0)] DateTimeOffset Minute,
     [property: Id(1)] double? Value);
 
-/// <summary>A worker's per-minute series, oldest first, one point per minute.</summary>
+/// <summary>
+/// A worker's per-minute series, oldest first, one point per minute. <see cref="RequestsPerMinute"/> counts
+/// arrivals (the demand); <see cref="RequestsCompletedPerMinute"/> counts finished detections;
+/// <see cref="MemoryBytes"/> is the last memory reading of each minute. The current minute is partial.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("facemask.WorkerSeries")]
 public sealed record WorkerSeries(
     [property: Id(0)] IReadOnlyList<SeriesPoint> CpuPercent,
     [property: Id(1)] IReadOnlyList<SeriesPoint> RequestsPerMinute,
     [property: Id(2)] IReadOnlyList<SeriesPoint> BytesInPerMinute,
-    [property: Id(3)] IReadOnlyList<SeriesPoint> BytesOutPerMinute);
+    [property: Id(3)] IReadOnlyList<SeriesPoint> BytesOutPerMinute,
+    [property: Id(4)] IReadOnlyList<SeriesPoint>? RequestsCompletedPerMinute = null,
+    [property: Id(5)] IReadOnlyList<SeriesPoint>? MemoryBytes = null);
 
 /// <summary>The fleet's per-minute series: Running workers and their average CPU, oldest first.</summary>
 [GenerateSerializer, Immutable, Alias("facemask.FleetSeries")]

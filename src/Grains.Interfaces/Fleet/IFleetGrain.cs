@@ -36,7 +36,7 @@ public interface IFleetGrain : IGrainWithStringKey
     [Alias("EnsureMinimumAsync")]
     Task<FleetChange> EnsureMinimumAsync();
 
-    /// <summary>The last <paramref name="minutes"/> minutes, one point each, gaps as null.</summary>
+    /// <summary>The last <paramref name="minutes"/> minutes (1–60, clamped), one point each, gaps as null.</summary>
     [Alias("SeriesAsync")]
     Task<FleetSeries> SeriesAsync(int minutes);
 }
@@ -55,9 +55,11 @@ public interface IWorkerGrain : IGrainWithStringKey
     [Alias("AverageCpuAsync")]
     Task<double?> AverageCpuAsync(TimeSpan window);
 
+    /// <summary>The most recent sample of the last 10 minutes, or null.</summary>
     [Alias("LatestAsync")]
     Task<WorkerSample?> LatestAsync();
 
+    /// <summary>The last <paramref name="minutes"/> minutes (1–60, clamped) ending with the current one, gaps as null.</summary>
     [Alias("SeriesAsync")]
     Task<WorkerSeries> SeriesAsync(int minutes);
 }

@@ -1,4 +1,6 @@
+using FaceMask.Grains.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace FaceMask.Grains.Detection;
@@ -16,6 +18,7 @@ public static class DetectionServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<MaskDetector>();
+        services.TryAddSingleton<DetectionMeter>();
         services.AddHostedService<DetectorLoader>();
         return services;
     }

@@ -1,19 +1,36 @@
 using System.Diagnostics;
+using FaceMask.Grains.Metrics;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 
 namespace FaceMask.Grains.Detection;
 
 [StatelessWorker]
-public sealed class MaskDetectorGrain(MaskDetector detector, ILocalSiloDetails silo) : Grain, IMaskDetectorGrain
+public sealed class MaskDetectorGrain(MaskDetector detector, ILocalSiloDetails silo, DetectionMeter meter) : Grain, IMaskDetectorGrain
 {
     public Task<DetectionReply> DetectAsync(DetectionRequest request)
+    {
+        meter.Arrived(request.Image.Length);
+        long bytesOut = 0;
+        try
+        {
+            var reply = Detect(request);
+            bytesOut = (reply.Result?.AnnotatedJpeg?.Length ?? 0) + (reply.Result?.ThumbnailJpeg?.Length ?? 0);
+            return Task.FromResult(reply);
+        }
+        finally
+        {
+            meter.Completed(bytesOut);
+        }
+    }
+
+    private DetectionReply Detect(DetectionRequest request)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = detector.Detect(request.Image, request.Annotate, request.ThumbnailSize);
         if (outcome.Rejection is { } rejection)
         {
-            return Task.FromResult(DetectionReply.Rejected(rejection));
+            return DetectionReply.Rejected(rejection);
         }
 
         var image = outcome.Image!;
@@ -25,6 +42,6 @@ public sealed class MaskDetectorGrain(MaskDetector detector, ILocalSiloDetails s
             Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             outcome.AnnotatedJpeg,
             outcome.ThumbnailJpeg);
-        return Task.FromResult(DetectionReply.Ok(result));
+        return DetectionReply.Ok(result);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Orleans.Configuration;
 
 namespace FaceMask.WebFront.Cluster;
@@ -16,21 +15,48 @@ public static class ClusterHostingExtensions
             .BindConfiguration(ClusterOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var gateways = new ClusterGateways(cluster.SqliteFile(builder.Environment.ContentRootPath), cluster.ClusterId);
+        builder.Services.AddSingleton(gateways);
         builder.Services.AddSingleton<EmbeddedWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedWorker>());
 
-        var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, cluster.GatewayPort));
+            client.UseClusterMembership(cluster, gateways);
             client.Configure<Orleans.Configuration.ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
+            // Workers the fleet adds take detections once the client has seen them: a cheap read of the file.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
             client.UseConnectionRetryFilter(RetryConnectingFor(cluster.WorkerStartTimeout));
         });
+
+        // Registered after the client, so it starts once the client is connected.
+        builder.Services.AddOptions<InitialFleetOptions>().BindConfiguration(InitialFleetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<FleetStartup>();
         return builder;
+    }
+
+    /// <summary>The one place where the embedded default and the cluster profile differ on WebFront.</summary>
+    private static void UseClusterMembership(this IClientBuilder client, ClusterOptions cluster, ClusterGateways gateways)
+    {
+        switch (cluster.Provider)
+        {
+            case ClusterProvider.Sqlite:
+                // Every Active gateway in the file: detector calls spread over all workers.
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = ClusterGateways.Invariant;
+                    o.ConnectionString = gateways.ConnectionString;
+                });
+                break;
+            default:
+                throw new InvalidOperationException($"Cluster:Provider {cluster.Provider} is not supported.");
+        }
     }
 
     private static Func<Exception, CancellationToken, Task<bool>> RetryConnectingFor(TimeSpan window)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
@@ -7,15 +6,22 @@ using Microsoft.Extensions.Options;
 namespace FaceMask.WebFront.Cluster;
 
 /// <summary>
-/// The embedded default: when no silo answers on the configured gateway, start worker #1 (the
-/// localhost-clustering primary) as a child process before the Orleans client connects, and stop it
-/// with WebFront.
+/// The embedded default: when no worker of the cluster answers (no Active gateway in the cluster's SQLite
+/// file accepts a connection), start worker #1 as a child process on that file before the Orleans client
+/// connects, and stop it with WebFront. Worker #1 is not special once up: membership, grain state and
+/// reminders live in the file, so the cluster outlives it.
 /// </summary>
 public sealed partial class EmbeddedWorker(
-    IOptions<ClusterOptions> options, IConfiguration configuration, ILogger<EmbeddedWorker> logger) : IHostedService
+    IOptions<ClusterOptions> options, ClusterGateways gateways, IConfiguration configuration, ILogger<EmbeddedWorker> logger)
+    : IHostedService
 {
     private const int SigTerm = 15;
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
+
+    /// <summary>Settings WebFront hands to worker #1: its detector, and the fleet and metrics it hosts.</summary>
+    private static readonly string[] ForwardedSections = ["Detector", "Fleet", "WorkerMetrics"];
+
+    public const string FirstWorkerName = "worker-1";
 
     private Process? _worker;
 
@@ -25,28 +31,36 @@ public sealed partial class EmbeddedWorker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (!o.StartWorker || await AcceptsConnectionsAsync(o.GatewayPort, cancellationToken))
+        if (!o.StartWorker || await gateways.AnyAnswersAsync(_ => true, cancellationToken))
         {
             return;
         }
 
+        // Rows of workers that died without a goodbye (kill -9, a crash) stay Active until the cluster
+        // notices; worker #1 may even reuse such a row's gateway port.
+        var stale = gateways.Active();
+
         var start = WorkerStartInfo(o);
-        logger.LogInformation("No silo answers on gateway {GatewayPort}; starting worker #1: {Program}", o.GatewayPort, start.FileName);
+        logger.LogInformation(
+            "No worker of cluster {ClusterId} answers in {Database}; starting worker #1: {Program}",
+            o.ClusterId, gateways.DatabasePath, start.FileName);
         _worker = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
 
+        // Its own row Active in the file, not merely a listening port (the gateway listens while the silo is
+        // still joining): the client takes its gateways from the file.
         var deadline = Stopwatch.StartNew();
-        while (!await AcceptsConnectionsAsync(o.GatewayPort, cancellationToken))
+        while (!await gateways.AnyAnswersAsync(g => g.Endpoint.Port == o.GatewayPort && !stale.Contains(g), cancellationToken))
         {
             if (_worker.HasExited)
             {
                 throw new InvalidOperationException(
-                    $"Worker #1 exited with code {_worker.ExitCode} before its gateway opened on port {o.GatewayPort}; see its log above.");
+                    $"Worker #1 exited with code {_worker.ExitCode} before its gateway on port {o.GatewayPort} became active; see its log above.");
             }
 
             if (deadline.Elapsed > o.WorkerStartTimeout)
             {
                 await StopWorkerAsync();
-                throw new TimeoutException($"Worker #1 did not open gateway port {o.GatewayPort} within {o.WorkerStartTimeout}.");
+                throw new TimeoutException($"Worker #1 did not become active on gateway port {o.GatewayPort} within {o.WorkerStartTimeout}.");
             }
 
             await Task.Delay(200, cancellationToken);
@@ -99,21 +113,22 @@ public sealed partial class EmbeddedWorker(
         start.WorkingDirectory = Directory.GetCurrentDirectory();
         string[] args =
         [
-            "--Worker:Name=worker-1",
+            $"--Worker:Name={FirstWorkerName}",
             $"--Worker:SiloPort={o.SiloPort}",
             $"--Worker:GatewayPort={o.GatewayPort}",
-            $"--Worker:PrimarySiloPort={o.SiloPort}",
             $"--Worker:ClusterId={o.ClusterId}",
             $"--Worker:ServiceId={o.ServiceId}",
             $"--Worker:ParentProcessId={Environment.ProcessId}",
+            $"--Cluster:Provider={o.Provider}",
+            $"--Cluster:SqlitePath={gateways.DatabasePath}",
         ];
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        // The worker runs the detector: hand it WebFront's detector settings.
-        foreach (var setting in configuration.GetSection("Detector").AsEnumerable(makePathsRelative: false))
+        // Worker #1 runs the detector and may host the fleet: hand it those settings.
+        foreach (var setting in ForwardedSections.SelectMany(name => configuration.GetSection(name).AsEnumerable(makePathsRelative: false)))
         {
             if (setting.Value is not null)
             {
@@ -139,22 +154,6 @@ public sealed partial class EmbeddedWorker(
 
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-
-    private static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
-        try
-        {
-            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -9,7 +9,8 @@ namespace FaceMask.IntegrationTests.Site;
 
 /// <summary>
 /// WebFront hosted in the test (real pages, real SQLite file, real blob folder) with the real worker
-/// process it starts itself, on free ports, with its own data folder. Faults can be switched on.
+/// process it starts itself, on free ports, with its own data folder and its own cluster file (kept out of
+/// the data folder, whose every file the storage tests account for). Faults can be switched on.
 /// </summary>
 public sealed class SiteFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -22,6 +23,9 @@ public sealed class SiteFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "facemask-site-" + Guid.NewGuid().ToString("N"));
 
     public string BlobDirectory => Path.Combine(DataDirectory, "blobs");
+
+    /// <summary>The workers' cluster: membership, grain state, reminders.</summary>
+    public string ClusterDirectory { get; } = Path.Combine(Path.GetTempPath(), "facemask-site-cluster-" + Guid.NewGuid().ToString("N"));
 
     public string DatabaseFile => Path.Combine(DataDirectory, "facemask.db");
 
@@ -59,6 +63,7 @@ public sealed class SiteFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Cluster:GatewayPort", GatewayPort.ToString());
         builder.UseSetting("Cluster:SiloPort", SiloPort.ToString());
+        builder.UseSetting("Cluster:SqlitePath", Path.Combine(ClusterDirectory, "orleans.db"));
         builder.UseSetting("Admin:Username", AdminName);
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Accounts:Lockout", Lockout.ToString());
@@ -73,12 +78,15 @@ public sealed class SiteFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        try
+        foreach (var directory in new[] { DataDirectory, ClusterDirectory })
         {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 
