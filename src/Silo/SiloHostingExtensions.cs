@@ -7,6 +7,7 @@ using FaceMask.Grains.Metrics;
 using FaceMask.Silo.Clustering;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace FaceMask.Silo;
 
@@ -40,6 +41,8 @@ public static class SiloHostingExtensions
                 o.ServiceId = worker.ServiceId;
             });
             silo.Configure<SiloOptions>(o => o.SiloName = worker.Name);
+            // The dashboard's grains live in the silos; WebFront serves its pages (admins only).
+            silo.AddDashboard();
             silo.UseClusterStore(store, builder.Configuration.GetSection(ClusterStoreOptions.Section));
         });
         return builder;

@@ -7,6 +7,7 @@ using FaceMask.WebFront.Images;
 using FaceMask.WebFront.Manager;
 using FaceMask.WebFront.Storage;
 using FaceMask.WebFront.Uploads;
+using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddFaceMaskStorage();
@@ -29,6 +30,7 @@ app.MapUploadApi();
 app.MapImageFiles();
 app.MapManagerApi();
 app.MapManagerCharts();
+app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(UserClaims.AdminPolicy);
 app.Run();
 
 /// <summary>Entry point; public so integration tests can name it.</summary>

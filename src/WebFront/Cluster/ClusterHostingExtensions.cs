@@ -1,4 +1,5 @@
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace FaceMask.WebFront.Cluster;
 
@@ -33,6 +34,7 @@ public static class ClusterHostingExtensions
             // Workers the fleet adds take detections once the client has seen them: a cheap read of the file.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
             client.UseConnectionRetryFilter(RetryConnectingFor(cluster.WorkerStartTimeout));
+            client.AddDashboard();
         });
 
         // Registered after the client, so it starts once the client is connected.
