@@ -16,6 +16,9 @@ public sealed class ErrorModel : PageModel
 
     public string Explanation { get; private set; } = "The request failed. It has been logged; please try again.";
 
+    /// <summary>Administrators may start a stopped pool again from the error page.</summary>
+    public bool OfferRestart => Response.StatusCode == StatusCodes.Status503ServiceUnavailable && User.IsInRole(Accounts.UserClaims.AdminRole);
+
     // No handler parameters: binding one would read the form of the failed request, which may be
     // unreadable (cut off, drained after a 413) — the very reason we are here.
     public IActionResult OnGet() => Describe();
@@ -44,6 +47,7 @@ public sealed class ErrorModel : PageModel
             StatusCodes.Status405MethodNotAllowed => ("Not allowed", "This address does not take that kind of request."),
             StatusCodes.Status413PayloadTooLarge => ("Upload too large", "Photos can be at most 10 MB. Choose a smaller file."),
             StatusCodes.Status429TooManyRequests => ("Too many attempts", "Wait a minute, then try again."),
+            StatusCodes.Status503ServiceUnavailable => ("No worker is running", "The worker pool is stopped or restarting. Try again in a moment."),
             _ => (Title, Explanation),
         };
         return Page();

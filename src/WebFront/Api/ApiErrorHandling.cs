@@ -19,6 +19,9 @@ public static class ApiErrorHandling
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 InvalidDataException => StatusCodes.Status400BadRequest,
+                // No worker answers (the pool is stopped or restarting): unavailable, not broken.
+                SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                    or Orleans.Runtime.Messaging.ConnectionFailedException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
@@ -32,6 +35,7 @@ public static class ApiErrorHandling
     {
         StatusCodes.Status413PayloadTooLarge => "Payload Too Large - the request body exceeds the upload limit",
         StatusCodes.Status500InternalServerError => "Internal Server Error - the request failed; it has been logged",
+        StatusCodes.Status503ServiceUnavailable => "Service Unavailable - no worker answered; try again shortly",
         _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
     };
 }

@@ -23,12 +23,30 @@ public sealed partial class EmbeddedWorker(
 
     public const string FirstWorkerName = "worker-1";
 
+    private readonly SemaphoreSlim _starting = new(1, 1);
     private Process? _worker;
 
     /// <summary>The worker this WebFront started, if any.</summary>
     public int? WorkerProcessId => _worker?.Id;
 
+    /// <summary>
+    /// Starts worker #1 when no worker answers: at start-up, and again when an administrator restarts a pool
+    /// that was stopped. Calls one at a time.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _starting.WaitAsync(cancellationToken);
+        try
+        {
+            await StartIfNoneAnswersAsync(cancellationToken);
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    private async Task StartIfNoneAnswersAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         if (!o.StartWorker || await gateways.AnyAnswersAsync(_ => true, cancellationToken))
@@ -41,6 +59,7 @@ public sealed partial class EmbeddedWorker(
         var stale = gateways.Active();
 
         var start = WorkerStartInfo(o);
+        _worker?.Dispose();
         logger.LogInformation(
             "No worker of cluster {ClusterId} answers in {Database}; starting worker #1: {Program}",
             o.ClusterId, gateways.DatabasePath, start.FileName);

@@ -1,5 +1,6 @@
 using FaceMask.Grains.Fleet;
 using FaceMask.WebFront.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FaceMask.WebFront.Manager;
 
@@ -29,9 +30,17 @@ public static class ManagerCharts
     {
         var charts = app.MapGroup("/manager/charts").RequireAuthorization(UserClaims.AdminPolicy);
         charts.MapGet("/fleet", async (IClusterClient cluster) => TypedResults.Content(await FleetAsync(cluster), "text/html; charset=utf-8"));
-        charts.MapGet("/workers/{id}", async (string id, IClusterClient cluster) =>
-            TypedResults.Content(await WorkerAsync(cluster, id), "text/html; charset=utf-8"));
+        charts.MapGet("/workers/{id}", WorkerFragmentAsync);
         return app;
+    }
+
+    /// <summary>404 for a worker the fleet does not know, as its page does: no metrics grain for arbitrary ids.</summary>
+    private static async Task<Results<ContentHttpResult, NotFound>> WorkerFragmentAsync(string id, IClusterClient cluster)
+    {
+        var workers = await cluster.GetGrain<IFleetGrain>(FleetKeys.Default).ListAsync(null);
+        return workers.Any(w => w.Id == id)
+            ? TypedResults.Content(await WorkerAsync(cluster, id), "text/html; charset=utf-8")
+            : TypedResults.NotFound();
     }
 
     private static string Figure(string svg, string caption) =>

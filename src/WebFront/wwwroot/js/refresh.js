@@ -10,6 +10,11 @@
         for (const box of boxes) {
             try {
                 const response = await fetch(box.dataset.refresh, { credentials: "same-origin", cache: "no-store" });
+                if (response.redirected) {
+                    // The session ended: the fragment request was sent to the login page. Go there.
+                    window.location.href = response.url;
+                    return;
+                }
                 if (response.ok) {
                     box.innerHTML = await response.text();
                     box.dataset.refreshedAt = new Date().toISOString();
