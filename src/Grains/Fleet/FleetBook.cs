@@ -147,9 +147,13 @@ public sealed class FleetBook(FleetState state, FleetOptions options)
         return updated;
     }
 
-    /// <summary>Takes in an Active silo the fleet did not launch; its id is its silo name, the id its metrics use.</summary>
+    /// <summary>
+    /// Takes in an Active silo the fleet did not launch; its id is its silo name, the id its metrics use. A
+    /// stopped fleet that adopts one is running again.
+    /// </summary>
     public WorkerRecord Adopt(SiloMember member, DateTimeOffset now)
     {
+        state.Stopped = false;
         state.Workers.RemoveAll(w => w.Id == member.Name && w.IsFinished);
         var number = NumberOf(member.Name);
         if (number >= state.NextNumber)

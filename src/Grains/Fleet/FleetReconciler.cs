@@ -75,7 +75,9 @@ public static class FleetReconciler
             }
         }
 
-        if (options.AdoptUnknownSilos && !book.State.Stopped)
+        // Also after stop-all: a silo nobody in the fleet stands for is someone starting the pool again
+        // (WebFront restarting worker #1), and adopting it ends the stop.
+        if (options.AdoptUnknownSilos)
         {
             foreach (var member in members.Where(m => m.Status == SiloMemberStatus.Active && !MemberMatcher.IsKnown(m, book.Workers)).ToList())
             {

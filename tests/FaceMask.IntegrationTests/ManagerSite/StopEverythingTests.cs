@@ -41,7 +41,7 @@ public sealed class StopEverythingTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task TypingStopDrainsEveryWorkerAndLeavesNoWorkerProcess()
+    public async Task TypingStopDrainsEveryWorkerLeavesNoWorkerProcessAndStartBringsThePoolBack()
     {
         await using var owner = new SiteFactory();
         var clusterFolder = owner.ClusterDirectory;
@@ -74,9 +74,30 @@ public sealed class StopEverythingTests
             await ManagerHttp.EventuallyAsync(() => ManagerHttp.SiloProcessesOf(clusterFolder).Count == 0, Deadline),
             $"worker processes of {clusterFolder} still run: {string.Join(", ", ManagerHttp.SiloProcessesOf(clusterFolder))}");
 
+        // Stopped: the manager says so (503) and offers to start the pool again, which brings back worker #1.
+        using var stoppedPage = await admin.Http.GetAsync("/manager", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stoppedPage.StatusCode);
+        Assert.Contains("Start the worker pool", await stoppedPage.Content.ReadAsStringAsync(Ct));
+        using var start = await admin.PostFormAsync("/manager/start", [], formPage: "/manager/start");
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        Assert.True(
+            await Processes.EventuallyAsync(
+                async () =>
+                {
+                    using var health = await admin.Http.GetAsync("/healthz", Ct);
+                    return health.IsSuccessStatusCode
+                        && (await admin.Http.WorkersAsync("Running")).Any(w => w.Id() == "worker-1");
+                },
+                Deadline),
+            "the pool did not run again after Start");
+
+        var workersBeforeDispose = string.Join("; ", (await admin.Http.WorkersAsync()).Select(w => $"{w.Id()}={w.State()}"));
         await owner.DisposeAsync();
 
-        Assert.Empty(ManagerHttp.SiloProcessesOf(clusterFolder));
+        Assert.True(
+            await ManagerHttp.EventuallyAsync(() => ManagerHttp.SiloProcessesOf(clusterFolder).Count == 0, Deadline),
+            "left running: " + string.Join(", ", ManagerHttp.SiloProcessesOf(clusterFolder).Select(pid => File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')))
+            + " — fleet was: " + workersBeforeDispose);
     }
 
     /// <summary>The fleet's own silo may be the one stopping: read the states while it still answers.</summary>

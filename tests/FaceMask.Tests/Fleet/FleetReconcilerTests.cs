@@ -168,17 +168,27 @@ public sealed class FleetReconcilerTests
     }
 
     [Fact]
-    public void NothingIsAdoptedAfterStopAllOrWhenAdoptionIsOff()
+    public void NothingIsAdoptedWhenAdoptionIsOff()
     {
-        var stopped = BookWith();
-        stopped.State.Stopped = true;
-        Reconcile(stopped, [Member("worker-1", 11112, 1, SiloMemberStatus.Active)]);
-
         var off = new FleetBook(new FleetState(), new FleetOptions { AdoptUnknownSilos = false });
         FleetReconciler.Reconcile(off, [Member("worker-1", 11112, 1, SiloMemberStatus.Active)], NoProbes, T0, new FleetOptions { AdoptUnknownSilos = false });
 
-        Assert.Empty(stopped.Workers);
         Assert.Empty(off.Workers);
+    }
+
+    [Fact]
+    public void ANewSiloAfterStopAllIsAdoptedAndRunsThePoolAgain()
+    {
+        var stopped = BookWith();
+        stopped.State.Stopped = true;
+        stopped.State.DesiredWorkers = 0;
+
+        Reconcile(stopped, [Member("worker-1", 11112, 1, SiloMemberStatus.Active)]);
+
+        var adopted = Assert.Single(stopped.Workers);
+        Assert.Equal(WorkerState.Running, adopted.State);
+        Assert.False(stopped.State.Stopped);
+        Assert.Equal(1, stopped.State.DesiredWorkers);
     }
 
     private ReconcileOutcome Reconcile(FleetBook book, IReadOnlyList<SiloMember> members, IReadOnlyDictionary<string, bool>? alive = null, DateTimeOffset? now = null) =>
