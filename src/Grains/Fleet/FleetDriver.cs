@@ -17,7 +17,7 @@ internal sealed class FleetDriver(IWorkerProvisioner provisioner, FleetOptions o
             try
             {
                 using var deadline = Deadline(cancellationToken);
-                alive[worker.Id] = await provisioner.IsAliveAsync(worker.Instance, deadline.Token);
+                alive[worker.Id] = await provisioner.IsAliveAsync(worker.ToInstance(), deadline.Token);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -37,7 +37,7 @@ internal sealed class FleetDriver(IWorkerProvisioner provisioner, FleetOptions o
             try
             {
                 using var deadline = Deadline(cancellationToken);
-                await provisioner.StopAsync(stop.Worker.Instance, stop.Grace, deadline.Token);
+                await provisioner.StopAsync(stop.Worker.ToInstance(), stop.Grace, deadline.Token);
                 if (stop.Drain && book.Find(stop.Worker.Id) is { State: WorkerState.Draining } current)
                 {
                     book.Update(current, current with { StopRequested = true });

@@ -97,7 +97,11 @@ public sealed record WorkerRecord
 
     public bool IsFinished => State is WorkerState.Terminated or WorkerState.Failed;
 
-    public WorkerInstance Instance => new(Id, Name, InstanceId, Address, SiloPort, GatewayPort, CpuQuotaActive);
+    /// <summary>
+    /// A method, not a property: the cluster store's JSON serializer writes every public property, and a
+    /// <see cref="WorkerInstance"/> (not a serializable type) in the stored state made the fleet unreadable.
+    /// </summary>
+    public WorkerInstance ToInstance() => new(Id, Name, InstanceId, Address, SiloPort, GatewayPort, CpuQuotaActive);
 
     public WorkerInfo ToInfo() => new(
         Id, Name, State, InstanceId, Address, SiloPort, GatewayPort, LaunchedAt, RunningSince,

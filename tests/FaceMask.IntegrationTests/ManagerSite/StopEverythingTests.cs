@@ -85,8 +85,14 @@ public sealed class StopEverythingTests
                 async () =>
                 {
                     using var health = await admin.Http.GetAsync("/healthz", Ct);
-                    return health.IsSuccessStatusCode
-                        && (await admin.Http.WorkersAsync("Running")).Any(w => w.Id() == "worker-1");
+                    if (!health.IsSuccessStatusCode)
+                    {
+                        return false;
+                    }
+
+                    // The fleet reactivates while the client reconnects: a 503 or 500 just means "not yet".
+                    using var workers = await admin.Http.GetAsync("/api/manager/workers?state=Running", Ct);
+                    return workers.IsSuccessStatusCode && (await workers.Content.ReadAsStringAsync(Ct)).Contains("\"worker-1\"", StringComparison.Ordinal);
                 },
                 Deadline),
             "the pool did not run again after Start");
