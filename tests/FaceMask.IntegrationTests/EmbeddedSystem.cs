@@ -9,7 +9,27 @@ namespace FaceMask.IntegrationTests;
 /// </summary>
 public sealed class EmbeddedSystem : IAsyncLifetime
 {
+    private readonly IReadOnlyList<string> _settings;
+    private readonly bool _ownsDataDirectory;
     private Process? _webFront;
+
+    public EmbeddedSystem()
+        : this([], null)
+    {
+    }
+
+    private EmbeddedSystem(IReadOnlyList<string> settings, string? dataDirectory)
+    {
+        _settings = settings;
+        _ownsDataDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "facemask-system-" + Guid.NewGuid().ToString("N"));
+    }
+
+    /// <param name="settings">Extra command-line settings (<c>--Fleet:InitialWorkers=3</c>, <c>--Admin:Username=...</c>).</param>
+    /// <param name="dataDirectory">
+    /// A data folder to run on (a restart of an earlier system); the caller then owns it and it is kept on dispose.
+    /// </param>
+    public static EmbeddedSystem With(IReadOnlyList<string> settings, string? dataDirectory = null) => new(settings, dataDirectory);
 
     public int HttpPort { get; } = Processes.FreePort();
 
@@ -17,7 +37,7 @@ public sealed class EmbeddedSystem : IAsyncLifetime
 
     public int GatewayPort { get; } = Processes.FreePort();
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "facemask-system-" + Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; }
 
     /// <summary>The cluster's SQLite file: membership, grain state, reminders.</summary>
     public string SqlitePath => Path.Combine(DataDirectory, "orleans.db");
@@ -41,6 +61,7 @@ public sealed class EmbeddedSystem : IAsyncLifetime
                 $"--Cluster:GatewayPort={GatewayPort}",
                 $"--Cluster:SqlitePath={SqlitePath}",
                 $"--Storage:DataDirectory={DataDirectory}",
+                .. _settings,
             ],
             Log);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
@@ -104,6 +125,11 @@ public sealed class EmbeddedSystem : IAsyncLifetime
         }
 
         _webFront?.Dispose();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -133,6 +133,15 @@ public sealed class OutputLog
         }
     }
 
+    /// <summary>How many lines so far contain <paramref name="text"/>.</summary>
+    public int Count(string text)
+    {
+        lock (_lines)
+        {
+            return _lines.Count(line => line.Contains(text, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
     public override string ToString()
     {
         lock (_lines)

@@ -34,6 +34,9 @@ public static class ClusterHostingExtensions
             // Workers the fleet adds take detections once the client has seen them: a cheap read of the file.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
             client.UseConnectionRetryFilter(RetryConnectingFor(cluster.WorkerStartTimeout));
+            // Detections in flight on a worker that dies are asked again elsewhere at once, not after 30 s.
+            client.Services.AddSingleton<GatewayLosses>();
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayLosses>());
             client.AddDashboard();
         });
 

@@ -114,6 +114,20 @@ public sealed class LocalWorkerProvisionerTests : IDisposable
     }
 
     [Fact]
+    public async Task StartingAWorkerWithAQuotaRemovesTheEmptyGroupsOfWorkersLongGone()
+    {
+        var folder = Path.Combine(_cgroupRoot, "facemask");
+        var gone = Directory.CreateDirectory(Path.Combine(folder, "worker-3-gone00")).FullName;
+        Directory.SetLastWriteTimeUtc(gone, DateTime.UtcNow.AddMinutes(-5));
+        var justMade = Directory.CreateDirectory(Path.Combine(folder, "worker-4-new000")).FullName;
+
+        await StartAsync(NewProvisioner(quota: 0.5), NewLaunch());
+
+        Assert.False(Directory.Exists(gone));
+        Assert.True(Directory.Exists(justMade));
+    }
+
+    [Fact]
     public async Task WithoutAWritableCgroupTheWorkerRunsWithoutAQuota()
     {
         var provisioner = NewProvisioner(quota: 0.5, cgroupRoot: "/proc/facemask-no-such-cgroup");

@@ -25,6 +25,7 @@ public sealed partial class LocalWorkerProvisioner(
     private const int SigKill = 9;
     private const int SigTerm = 15;
     private const string CgroupFolder = "facemask";
+    private static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(1);
     private static readonly string[] DefaultSections = ["Cluster", "Detector", "Fleet", "WorkerMetrics", "Logging", "Worker"];
     private static readonly HashSet<string> PerWorkerKeys = new(
         ["Worker:Name", "Worker:Id", "Worker:SiloPort", "Worker:GatewayPort", "WorkerMetrics:WorkerId", "WorkerMetrics:CpuCores"],
@@ -201,6 +202,7 @@ public sealed partial class LocalWorkerProvisioner(
         var path = CgroupPath(workerId);
         try
         {
+            RemoveLeftoverCgroups();
             Directory.CreateDirectory(path);
             File.WriteAllText(Path.Combine(path, "cpu.cfs_period_us"), "100000");
             File.WriteAllText(Path.Combine(path, "cpu.cfs_quota_us"), ((long)Math.Round(cores * 100_000)).ToString(CultureInfo.InvariantCulture));
@@ -214,6 +216,35 @@ public sealed partial class LocalWorkerProvisioner(
     }
 
     private string CgroupPath(string workerId) => Path.Combine(_options.CgroupRoot, CgroupFolder, workerId);
+
+    /// <summary>
+    /// Removes the groups of workers that ended while no fleet watched them (the whole system was stopped, so nobody
+    /// saw them gone): rmdir, which the kernel refuses while a process is in the group. Groups younger than a minute
+    /// are left alone: one may have just been made for a worker not yet moved into it.
+    /// </summary>
+    private void RemoveLeftoverCgroups()
+    {
+        var folder = Path.Combine(_options.CgroupRoot, CgroupFolder);
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var group in Directory.EnumerateDirectories(folder))
+        {
+            try
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(group) > LeftoverAge)
+                {
+                    Directory.Delete(group);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Still in use, or not ours to remove.
+            }
+        }
+    }
 
     private bool TryWrite(string path, string text)
     {
