@@ -17,9 +17,6 @@ internal sealed class FleetWake(
     IConfiguration configuration,
     ILogger<FleetWake> logger) : BackgroundService
 {
-    /// <summary>The fleet of the embedded default, the only one that launches workers on this machine.</summary>
-    private const string FleetKey = "default";
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (string.IsNullOrEmpty(configuration["Worker:Id"]))
@@ -49,7 +46,7 @@ internal sealed class FleetWake(
         try
         {
             // Any call activates the fleet; its next tick marks the dead worker Failed and launches a replacement.
-            await grains.GetGrain<IFleetGrain>(FleetKey).ListAsync(WorkerState.Running).WaitAsync(TimeSpan.FromSeconds(10));
+            await grains.GetGrain<IFleetGrain>(FleetKeys.Default).ListAsync(WorkerState.Running).WaitAsync(TimeSpan.FromSeconds(10));
             logger.LogInformation("Woke the fleet after {Silos} died", string.Join(", ", died));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

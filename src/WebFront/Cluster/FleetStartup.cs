@@ -29,7 +29,7 @@ public sealed class FleetStartup(
             return;
         }
 
-        var fleet = cluster.GetGrain<IFleetGrain>("default");
+        var fleet = cluster.GetGrain<IFleetGrain>(FleetKeys.Default);
         var workers = await fleet.ListAsync(null);
         if (workers.Any(w => IsActive(w) && w.Name != EmbeddedWorker.FirstWorkerName))
         {
