@@ -40,6 +40,17 @@ public sealed record WorkerSample(
     [property: Id(6)] long BytesOut,
     [property: Id(7)] long MemoryBytes);
 
+/// <summary>
+/// A worker over a recent window: average CPU % (null when no sample arrived in it), and requests received and
+/// completed per second over the seconds its samples cover (<see cref="CoveredSeconds"/>; rates are 0 when 0).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("facemask.WorkerWindow")]
+public sealed record WorkerWindow(
+    [property: Id(0)] double? CpuPercent,
+    [property: Id(1)] double ReceivedPerSecond,
+    [property: Id(2)] double CompletedPerSecond,
+    [property: Id(3)] double CoveredSeconds);
+
 /// <summary>One minute of a series; <see cref="Value"/> is null when that minute has no data (a gap, never a 0).</summary>
 [GenerateSerializer, Immutable, Alias("facemask.SeriesPoint")]
 public sealed record SeriesPoint(

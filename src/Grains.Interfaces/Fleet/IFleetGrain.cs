@@ -56,6 +56,13 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task<double?> AverageCpuAsync(TimeSpan window);
 
     /// <summary>The most recent sample of the last 10 minutes, or null.</summary>
+    /// <summary>
+    /// CPU % (null without a sample), requests received and completed per second over the last
+    /// <paramref name="window"/> (at most 10 minutes), from the samples that arrived in it.
+    /// </summary>
+    [Alias("WindowAsync")]
+    Task<WorkerWindow> WindowAsync(TimeSpan window);
+
     [Alias("LatestAsync")]
     Task<WorkerSample?> LatestAsync();
 

@@ -20,6 +20,9 @@ public sealed class WorkerGrain([FromKeyedServices(FleetTime.Key)] TimeProvider 
     public Task<double?> AverageCpuAsync(TimeSpan window) =>
         Task.FromResult(_history.AverageCpu(time.GetUtcNow(), window));
 
+    public Task<WorkerWindow> WindowAsync(TimeSpan window) =>
+        Task.FromResult(_history.Window(time.GetUtcNow(), window));
+
     public Task<WorkerSample?> LatestAsync() => Task.FromResult(_history.Latest(time.GetUtcNow()));
 
     public Task<WorkerSeries> SeriesAsync(int minutes) => Task.FromResult(_history.Series(time.GetUtcNow(), minutes));

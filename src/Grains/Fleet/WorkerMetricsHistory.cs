@@ -78,6 +78,30 @@ public sealed class WorkerMetricsHistory
         return seconds > 0 ? weighted / seconds : null;
     }
 
+    /// <summary>CPU and request rates over a window of at most the raw retention, from the raw samples in it.</summary>
+    public WorkerWindow Window(DateTimeOffset now, TimeSpan window)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(window, RawRetention);
+        var from = now - window;
+        double cpuSeconds = 0, seconds = 0;
+        long received = 0, completed = 0;
+        foreach (var arrival in _raw)
+        {
+            if (arrival.At > from && arrival.At <= now)
+            {
+                cpuSeconds += arrival.Sample.CpuPercent * arrival.Sample.IntervalSeconds;
+                seconds += arrival.Sample.IntervalSeconds;
+                received += arrival.Sample.RequestsReceived;
+                completed += arrival.Sample.RequestsCompleted;
+            }
+        }
+
+        return seconds > 0
+            ? new WorkerWindow(cpuSeconds / seconds, received / seconds, completed / seconds, seconds)
+            : new WorkerWindow(null, 0, 0, 0);
+    }
+
     public WorkerSeries Series(DateTimeOffset now, int minutes)
     {
         var range = SeriesMinutes.Ending(now, minutes);
