@@ -10,6 +10,17 @@ if [ ! -f ../shared/models/face_mask_detection.onnx ] && [ ! -f models/face_mask
     exit 2
 fi
 
+# The MySQL and S3 tests read FACEMASK_TEST_* (scripts/test-services.sh). When they are not set, start the
+# services here and stop them at the end; .ci/run starts them itself.
+if [ -z "${FACEMASK_TEST_MYSQL:-}" ] || [ -z "${FACEMASK_TEST_S3_URL:-}" ]; then
+    if services_env="$(bash scripts/test-services.sh start)"; then
+        eval "$services_env"
+        trap 'bash scripts/test-services.sh stop >/dev/null 2>&1' EXIT
+    else
+        echo "The test services did not start: the MySQL and S3 tests will fail." >&2
+    fi
+fi
+
 results="$root/TestResults"
 rm -rf "$results"
 
