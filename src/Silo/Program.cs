@@ -1,4 +1,7 @@
 using FaceMask.Silo;
+using FaceMask.Silo.Database;
+
+if (args is ["db", .. var dbArgs]) { return await DatabaseCommand.RunAsync(dbArgs); }
 
 // Settings live beside the binary: a worker may be started from any working directory.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -8,3 +11,4 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 });
 builder.AddFaceMaskSilo();
 builder.Build().Run();
+return 0;

@@ -43,20 +43,25 @@ public static class SiloHostingExtensions
             silo.Configure<SiloOptions>(o => o.SiloName = worker.Name);
             // The dashboard's grains live in the silos; WebFront serves its pages (admins only).
             silo.AddDashboard();
-            silo.UseClusterStore(store, builder.Configuration.GetSection(ClusterStoreOptions.Section));
+            silo.UseClusterStore(store, builder.Configuration);
         });
         return builder;
     }
 
     /// <summary>The one place where the embedded default and the cluster profile differ on a worker.</summary>
-    private static void UseClusterStore(this ISiloBuilder silo, ClusterStoreOptions store, IConfigurationSection section)
+    private static void UseClusterStore(this ISiloBuilder silo, ClusterStoreOptions store, IConfiguration configuration)
     {
+        var section = configuration.GetSection(ClusterStoreOptions.Section);
         switch (store.Provider)
         {
             case ClusterProvider.Sqlite:
                 silo.UseSqliteClusterStore(store.SqlitePath ?? "");
                 // One machine: workers are child processes of whichever silo hosts the fleet.
                 silo.Services.AddLocalWorkerProvisioner();
+                break;
+            case ClusterProvider.MySql:
+                // Workers on any number of machines; which provisioner starts new ones is configured apart.
+                silo.UseMySqlClusterStore(MySqlClusterConnection.From(configuration));
                 break;
             default:
                 throw new InvalidOperationException($"Cluster:Provider {store.Provider} is not supported.");
