@@ -74,7 +74,7 @@ public static class MySqlOrleansSchema
 
     /// <summary>
     /// Splits a script the way the <c>mariadb</c> client does: at the current delimiter (<c>;</c>, or what a
-    /// <c>DELIMITER</c> line sets) outside quotes and comments. Chunks that hold only comments are dropped.
+    /// <c>DELIMITER</c> line sets) outside quotes and comments. Comments outside statements are dropped.
     /// </summary>
     internal static List<string> Split(string script)
     {
@@ -94,6 +94,15 @@ public static class MySqlOrleansSchema
 
             current.Clear();
             hasCode = false;
+        }
+
+        // Comments between statements are dropped; those inside one stay (procedure bodies).
+        void AppendInside(int from, int to)
+        {
+            if (hasCode)
+            {
+                current.Append(script, from, to - from);
+            }
         }
 
         while (i < script.Length)
@@ -119,7 +128,7 @@ public static class MySqlOrleansSchema
             {
                 var end = script.IndexOf('\n', i);
                 end = end < 0 ? script.Length : end;
-                current.Append(script, i, end - i);
+                AppendInside(i, end);
                 i = end;
                 continue;
             }
@@ -128,7 +137,7 @@ public static class MySqlOrleansSchema
             {
                 var end = script.IndexOf("*/", i + 2, StringComparison.Ordinal);
                 end = end < 0 ? script.Length : end + 2;
-                current.Append(script, i, end - i);
+                AppendInside(i, end);
                 i = end;
                 continue;
             }
@@ -149,8 +158,12 @@ public static class MySqlOrleansSchema
                 continue;
             }
 
-            current.Append(c);
             hasCode |= !char.IsWhiteSpace(c);
+            if (hasCode)
+            {
+                current.Append(c);
+            }
+
             i++;
         }
 

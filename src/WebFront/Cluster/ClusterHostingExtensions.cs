@@ -5,6 +5,9 @@ namespace FaceMask.WebFront.Cluster;
 
 public static class ClusterHostingExtensions
 {
+    /// <summary>The AdoNet invariant that makes the client load MySqlConnector.</summary>
+    private const string MySqlClusterInvariant = "MySql.Data.MySqlConnector";
+
     /// <summary>
     /// The Orleans client, preceded by the embedded worker launcher so that a lone WebFront brings its
     /// own worker. Hosted services start in registration order: the launcher runs before the client connects.
@@ -25,7 +28,7 @@ public static class ClusterHostingExtensions
 
         builder.UseOrleansClient(client =>
         {
-            client.UseClusterMembership(cluster, gateways);
+            client.UseClusterMembership(cluster, gateways, builder.Configuration);
             client.Configure<Orleans.Configuration.ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;
@@ -47,7 +50,8 @@ public static class ClusterHostingExtensions
     }
 
     /// <summary>The one place where the embedded default and the cluster profile differ on WebFront.</summary>
-    private static void UseClusterMembership(this IClientBuilder client, ClusterOptions cluster, ClusterGateways gateways)
+    private static void UseClusterMembership(
+        this IClientBuilder client, ClusterOptions cluster, ClusterGateways gateways, IConfiguration configuration)
     {
         switch (cluster.Provider)
         {
@@ -57,6 +61,18 @@ public static class ClusterHostingExtensions
                 {
                     o.Invariant = ClusterGateways.Invariant;
                     o.ConnectionString = gateways.ConnectionString;
+                });
+                break;
+            case ClusterProvider.MySql:
+                // Every Active gateway in the workers' database (the client needs only the gateway query).
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = MySqlClusterInvariant;
+                    o.ConnectionString = configuration.GetConnectionString("Cluster") is { Length: > 0 } connectionString
+                        ? connectionString
+                        : throw new InvalidOperationException(
+                            "Cluster:Provider is MySql but ConnectionStrings:Cluster is not set: give the workers' MariaDB " +
+                            "connection string, e.g. in the environment variable ConnectionStrings__Cluster.");
                 });
                 break;
             default:

@@ -7,6 +7,12 @@ public enum ClusterProvider
 {
     /// <summary>The embedded default: one SQLite file on this machine, shared with every worker.</summary>
     Sqlite,
+
+    /// <summary>
+    /// The cluster profile: the workers' MariaDB database (<c>ConnectionStrings:Cluster</c>, the same value as
+    /// the workers'). Workers run as services of their own; WebFront never starts one.
+    /// </summary>
+    MySql,
 }
 
 /// <summary>How WebFront reaches the worker cluster ("Cluster" section).</summary>

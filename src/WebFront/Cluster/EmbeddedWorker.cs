@@ -49,7 +49,8 @@ public sealed partial class EmbeddedWorker(
     private async Task StartIfNoneAnswersAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (!o.StartWorker || await gateways.AnyAnswersAsync(_ => true, cancellationToken))
+        // Only the embedded default brings its own worker; on MySQL the workers are services of their own.
+        if (!o.StartWorker || o.Provider != ClusterProvider.Sqlite || await gateways.AnyAnswersAsync(_ => true, cancellationToken))
         {
             return;
         }
