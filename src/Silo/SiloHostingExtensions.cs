@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FaceMask.Grains.Detection;
 using FaceMask.Grains.Fleet;
+using FaceMask.Grains.Fleet.Aws;
 using FaceMask.Grains.Fleet.Local;
 using FaceMask.Grains.Metrics;
 using FaceMask.Silo.Clustering;
@@ -45,6 +46,14 @@ public static class SiloHostingExtensions
             silo.AddDashboard();
             silo.UseClusterStore(store, builder.Configuration.GetSection(ClusterStoreOptions.Section));
         });
+
+        // Fleet:Provisioner=Aws — workers are EC2 instances behind an ELB target group ("Fleet:Aws" section).
+        // After UseOrleans: it replaces the provisioner the cluster store registered.
+        if (string.Equals(builder.Configuration["Fleet:Provisioner"], "Aws", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddAwsWorkerProvisioner();
+        }
+
         return builder;
     }
 
