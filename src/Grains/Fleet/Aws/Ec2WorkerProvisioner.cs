@@ -44,6 +44,7 @@ public sealed class Ec2WorkerProvisioner(
     private readonly CancellationTokenSource _disposed = new();
     private TimeSpan? _targetGroupDelay;
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
+    private int _disposedOnce;
 
     public static bool IsInstanceId(string? id) => id is not null && id.StartsWith("i-", StringComparison.Ordinal);
 
@@ -144,8 +145,11 @@ public sealed class Ec2WorkerProvisioner(
 
     public void Dispose()
     {
-        _disposed.Cancel();
-        _disposed.Dispose();
+        if (Interlocked.Exchange(ref _disposedOnce, 1) == 0)
+        {
+            _disposed.Cancel();
+            _disposed.Dispose();
+        }
     }
 
     internal RunInstancesRequest LaunchRequest(WorkerLaunch launch)
