@@ -40,7 +40,7 @@ public sealed class WorkerUserData(IOptions<AwsProvisionerOptions> options, ICon
 
     // Per worker, or meaningful only on the machine that set them.
     private static readonly HashSet<string> SkippedKeys = new(
-        ["Worker:Name", "Worker:Id", "Worker:ParentProcessId", "Worker:Address", "WorkerMetrics:WorkerId", "WorkerMetrics:CpuCores"],
+        ["Worker:Name", "Worker:Id", "Worker:ParentProcessId", "Worker:Address", "WorkerMetrics:WorkerId", "WorkerMetrics:CpuCores", "Cluster:StartWorker"],
         StringComparer.OrdinalIgnoreCase);
 
     public string Render(WorkerLaunch launch)
