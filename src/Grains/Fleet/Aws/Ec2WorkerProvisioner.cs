@@ -236,9 +236,9 @@ public sealed class Ec2WorkerProvisioner(
 
     private void Schedule(string id, DateTimeOffset due)
     {
-        if (_terminating.TryGetValue(id, out var scheduled) && scheduled == due)
+        if (Volatile.Read(ref _disposedOnce) == 1 || (_terminating.TryGetValue(id, out var scheduled) && scheduled == due))
         {
-            return;
+            return; // shutting down (the tag lets another silo finish), or already scheduled
         }
 
         _terminating[id] = due;
