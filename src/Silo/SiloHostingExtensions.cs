@@ -52,6 +52,18 @@ public static class SiloHostingExtensions
         if (string.Equals(builder.Configuration["Fleet:Provisioner"], "Aws", StringComparison.OrdinalIgnoreCase))
         {
             builder.Services.AddAwsWorkerProvisioner();
+            // Workers on separate machines: advertise the private address the user data wrote (Worker:Address) and
+            // listen on every interface, instead of loopback.
+            if (builder.Configuration["Worker:Address"] is { Length: > 0 } address)
+            {
+                var advertised = IPAddress.TryParse(address, out var ip) ? ip : throw new InvalidOperationException($"Worker:Address '{address}' is not an IP address.");
+                builder.Services.Configure<EndpointOptions>(o =>
+                {
+                    o.AdvertisedIPAddress = advertised;
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, o.SiloPort);
+                    o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, o.GatewayPort);
+                });
+            }
         }
 
         return builder;
