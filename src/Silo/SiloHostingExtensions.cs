@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FaceMask.Grains.Detection;
 using FaceMask.Grains.Fleet;
+using FaceMask.Grains.Fleet.Aws;
 using FaceMask.Grains.Fleet.Local;
 using FaceMask.Grains.Metrics;
 using FaceMask.Silo.Clustering;
@@ -45,6 +46,26 @@ public static class SiloHostingExtensions
             silo.AddDashboard();
             silo.UseClusterStore(store, builder.Configuration);
         });
+
+        // Fleet:Provisioner=Aws — workers are EC2 instances behind an ELB target group ("Fleet:Aws" section).
+        // After UseOrleans: it replaces the provisioner the cluster store registered.
+        if (string.Equals(builder.Configuration["Fleet:Provisioner"], "Aws", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddAwsWorkerProvisioner();
+            // Workers on separate machines: advertise the private address the user data wrote (Worker:Address) and
+            // listen on every interface, instead of loopback.
+            if (builder.Configuration["Worker:Address"] is { Length: > 0 } address)
+            {
+                var advertised = IPAddress.TryParse(address, out var ip) ? ip : throw new InvalidOperationException($"Worker:Address '{address}' is not an IP address.");
+                builder.Services.Configure<EndpointOptions>(o =>
+                {
+                    o.AdvertisedIPAddress = advertised;
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, o.SiloPort);
+                    o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, o.GatewayPort);
+                });
+            }
+        }
+
         return builder;
     }
 
