@@ -30,17 +30,19 @@ public sealed partial class S3XmlRepository(IAmazonS3 s3, string bucket, string 
     public async Task<IReadOnlyCollection<XElement>> GetAllElementsAsync()
     {
         var keys = new List<string>();
-        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = KeyPrefix };
+        // ListObjects (v1) with markers: see S3BlobStore.DeletePrefixAsync for why not v2.
+        var request = new ListObjectsRequest { BucketName = bucket, Prefix = KeyPrefix };
         while (true)
         {
-            var page = await s3.ListObjectsV2Async(request);
-            keys.AddRange((page.S3Objects ?? []).Select(o => o.Key));
-            if (page.IsTruncated != true)
+            var page = await s3.ListObjectsAsync(request);
+            var found = (page.S3Objects ?? []).Select(o => o.Key).ToList();
+            keys.AddRange(found);
+            if (page.IsTruncated != true || found.Count == 0)
             {
                 break;
             }
 
-            request.ContinuationToken = page.NextContinuationToken;
+            request.Marker = found[^1];
         }
 
         var elements = new List<XElement>(keys.Count);

@@ -47,9 +47,14 @@ public sealed class LocalBlobStore(string root) : IBlobStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
-        File.Delete(path);
-        File.Delete(path + ContentTypeSuffix);
-        DeleteEmptyParents(Path.GetDirectoryName(path)!);
+        // File.Delete ignores a missing file but not a missing folder: deleting a missing key is no error.
+        if (Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            File.Delete(path);
+            File.Delete(path + ContentTypeSuffix);
+            DeleteEmptyParents(Path.GetDirectoryName(path)!);
+        }
+
         return Task.CompletedTask;
     }
 

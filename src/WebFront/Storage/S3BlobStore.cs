@@ -2,7 +2,6 @@ using System.Net;
 using Amazon;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Util;
 
 namespace FaceMask.WebFront.Storage;
 
@@ -76,41 +75,79 @@ public sealed class S3BlobStore(IAmazonS3 s3, string bucket, string prefix = "")
 
     public async Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
     {
-        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix + BlobKeys.CheckPrefix(prefix), MaxKeys = DeleteBatch };
+        // ListObjects (v1), not v2: s3rver 3.7.1 fails every truncated v2 listing on Node 18+ (its continuation
+        // tokens use DES, which OpenSSL 3 no longer offers). Always the first page: what was deleted is gone
+        // from it (S3 lists consistently), so no marker has to survive the deletes.
+        var request = new ListObjectsRequest { BucketName = Bucket, Prefix = Prefix + BlobKeys.CheckPrefix(prefix), MaxKeys = DeleteBatch };
         while (true)
         {
-            // Deleting while listing is fine: continuation tokens are positions in key order, not snapshots.
-            var page = await s3.ListObjectsV2Async(request, cancellationToken);
+            var page = await ListWithRetryAsync(request, cancellationToken);
             var keys = (page.S3Objects ?? []).Select(o => new KeyVersion { Key = o.Key }).ToList();
-            if (keys.Count > 0)
-            {
-                var deleted = await s3.DeleteObjectsAsync(
-                    new DeleteObjectsRequest { BucketName = Bucket, Objects = keys, Quiet = true }, cancellationToken);
-                if (deleted.DeleteErrors is { Count: > 0 } errors)
-                {
-                    throw new IOException(
-                        $"S3 refused to delete {errors.Count} object(s) under '{request.Prefix}', e.g. '{errors[0].Key}': {errors[0].Code} {errors[0].Message}");
-                }
-            }
-
-            if (page.IsTruncated != true)
+            if (keys.Count == 0)
             {
                 return;
             }
 
-            request.ContinuationToken = page.NextContinuationToken;
+            await DeleteBatchAsync(keys, request.Prefix, cancellationToken);
+        }
+    }
+
+    private async Task<ListObjectsResponse> ListWithRetryAsync(ListObjectsRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await s3.ListObjectsAsync(request, cancellationToken);
+            }
+            catch (AmazonS3Exception e) when ((int)e.StatusCode >= 500 && attempt < 5)
+            {
+                // The SDK retried already; a server still busy with the deletes just asked for (s3rver) gets more time.
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task DeleteBatchAsync(List<KeyVersion> keys, string prefix, CancellationToken cancellationToken)
+    {
+        DeleteObjectsResponse deleted;
+        try
+        {
+            deleted = await s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Bucket, Objects = keys, Quiet = true }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when ((int)e.StatusCode >= 500)
+        {
+            // A server error may have deleted part of the batch (s3rver deletes a batch concurrently and trips
+            // over its own empty folders). Deleting is idempotent: finish the batch one key at a time.
+            foreach (var key in keys)
+            {
+                await s3.DeleteObjectAsync(Bucket, key.Key, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (deleted.DeleteErrors is { Count: > 0 } errors)
+        {
+            throw new IOException(
+                $"S3 refused to delete {errors.Count} object(s) under '{prefix}', e.g. '{errors[0].Key}': {errors[0].Code} {errors[0].Message}");
         }
     }
 
     /// <summary>
-    /// Creates the bucket when it is missing: private (no ACL is sent, so only the owner has access) and, on
-    /// AWS, with every public access blocked. Returns whether it created it.
+    /// Creates the bucket when it is missing: private (no ACL is sent, so only the owner has access) and, where
+    /// the server supports it (AWS does), with every public access blocked.
     /// </summary>
-    public async Task<bool> EnsureBucketAsync(CancellationToken cancellationToken = default)
+    public async Task<BucketSetup> EnsureBucketAsync(CancellationToken cancellationToken = default)
     {
-        if (await AmazonS3Util.DoesS3BucketExistV2Async(s3, Bucket))
+        try
         {
-            return false;
+            // ListBucket is a permission the store needs anyway (DeletePrefixAsync); no ACL reads needed.
+            await s3.ListObjectsAsync(new ListObjectsRequest { BucketName = Bucket, MaxKeys = 1 }, cancellationToken);
+            return BucketSetup.Found;
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
         }
 
         try
@@ -120,10 +157,12 @@ public sealed class S3BlobStore(IAmazonS3 s3, string bucket, string prefix = "")
         catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou")
         {
             // Another WebFront created it first.
-            return false;
+            return BucketSetup.Found;
         }
 
-        await s3.PutPublicAccessBlockAsync(
+        try
+        {
+            await s3.PutPublicAccessBlockAsync(
             new PutPublicAccessBlockRequest
             {
                 BucketName = Bucket,
@@ -136,7 +175,20 @@ public sealed class S3BlobStore(IAmazonS3 s3, string bucket, string prefix = "")
                 },
             },
             cancellationToken);
-        return true;
+            return BucketSetup.CreatedPublicAccessBlocked;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            // Some S3-compatible servers (s3rver) have no public access blocks; without an ACL it is private anyway.
+            return BucketSetup.CreatedWithoutPublicAccessBlock;
+        }
+    }
+
+    public enum BucketSetup
+    {
+        Found,
+        CreatedPublicAccessBlocked,
+        CreatedWithoutPublicAccessBlock,
     }
 
     private string ObjectKey(string key) => Prefix + BlobKeys.Check(key);

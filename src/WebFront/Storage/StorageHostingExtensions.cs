@@ -67,8 +67,15 @@ public static class StorageHostingExtensions
             if ((o.Blobs == BlobProvider.S3 || o.EffectiveKeyRing == KeyRingStore.S3) && o.S3.CreateBucket)
             {
                 var store = new S3BlobStore(services.GetRequiredService<IAmazonS3>(), o.S3.Bucket!, o.S3.Prefix);
-                var created = await store.EnsureBucketAsync(cancellationToken);
-                logger.LogInformation("Blob bucket {Bucket} {State}", store.Bucket, created ? "created (private)" : "found");
+                var setup = await store.EnsureBucketAsync(cancellationToken);
+                if (setup == S3BlobStore.BucketSetup.CreatedWithoutPublicAccessBlock)
+                {
+                    logger.LogWarning("Created bucket {Bucket} without an ACL; the server has no public access block to add", store.Bucket);
+                }
+                else
+                {
+                    logger.LogInformation("Blob bucket {Bucket}: {Setup}", store.Bucket, setup);
+                }
             }
 
             logger.LogInformation(

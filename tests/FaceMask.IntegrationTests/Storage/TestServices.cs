@@ -58,21 +58,19 @@ public static class TestServices
     {
         try
         {
-            var request = new ListObjectsV2Request { BucketName = bucket };
+            // v1 listing, first page until empty (s3rver cannot page v2 listings on this Node).
             while (true)
             {
-                var page = await s3.ListObjectsV2Async(request);
-                foreach (var item in page.S3Objects ?? [])
-                {
-                    await s3.DeleteObjectAsync(bucket, item.Key);
-                }
-
-                if (page.IsTruncated != true)
+                var page = await s3.ListObjectsAsync(new ListObjectsRequest { BucketName = bucket });
+                if (page.S3Objects is not { Count: > 0 } objects)
                 {
                     break;
                 }
 
-                request.ContinuationToken = page.NextContinuationToken;
+                foreach (var item in objects)
+                {
+                    await s3.DeleteObjectAsync(bucket, item.Key);
+                }
             }
 
             await s3.DeleteBucketAsync(bucket);
