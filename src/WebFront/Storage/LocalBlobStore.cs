@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace FaceMask.WebFront.Storage;
 
 /// <summary>
 /// Blobs as files under one folder outside any web root. Writes go to a temporary file first and are
 /// renamed into place, so a reader never sees half a blob.
 /// </summary>
-public sealed partial class LocalBlobStore(string root) : IBlobStore
+public sealed class LocalBlobStore(string root) : IBlobStore
 {
     private const string ContentTypeSuffix = ".content-type";
 
@@ -49,20 +47,21 @@ public sealed partial class LocalBlobStore(string root) : IBlobStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
-        File.Delete(path);
-        File.Delete(path + ContentTypeSuffix);
-        DeleteEmptyParents(Path.GetDirectoryName(path)!);
+        // File.Delete ignores a missing file but not a missing folder: deleting a missing key is no error.
+        if (Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            File.Delete(path);
+            File.Delete(path + ContentTypeSuffix);
+            DeleteEmptyParents(Path.GetDirectoryName(path)!);
+        }
+
         return Task.CompletedTask;
     }
 
     public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
     {
         // Prefixes end at a folder boundary ("users/17/"), so the folder is exactly the prefix.
-        if (!prefix.EndsWith('/'))
-        {
-            throw new ArgumentException("A prefix must end with '/'.", nameof(prefix));
-        }
-
+        BlobKeys.CheckPrefix(prefix);
         var folder = PathOf(prefix.TrimEnd('/'));
         if (Directory.Exists(folder))
         {
@@ -75,12 +74,7 @@ public sealed partial class LocalBlobStore(string root) : IBlobStore
 
     private string PathOf(string key)
     {
-        // Keys are ours ("users/17/<id>/original.png"), but check anyway: nothing may leave the root.
-        if (!KeyPattern().IsMatch(key) || key.Split('/').Any(part => part is "" or "." or ".."))
-        {
-            throw new ArgumentException($"Not a valid blob key: '{key}'.", nameof(key));
-        }
-
+        BlobKeys.Check(key);
         return Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar));
     }
 
@@ -96,7 +90,4 @@ public sealed partial class LocalBlobStore(string root) : IBlobStore
             Directory.Delete(dir);
         }
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\z")]
-    private static partial Regex KeyPattern();
 }

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace FaceMask.WebFront.Storage;
 
 /// <summary>Accounts. The embedded default keeps them in SQLite; the cluster profile in MySQL.</summary>
@@ -17,6 +19,15 @@ public interface IUserStore
 
     /// <summary>Deletes the user and, with them, their image rows.</summary>
     Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default);
+}
+
+public static class UserNames
+{
+    /// <summary>
+    /// User names are unique without regard to case: every store compares this key byte for byte (ordinal),
+    /// never through a database collation.
+    /// </summary>
+    public static string Key(string username) => username.ToLowerInvariant();
 }
 
 /// <summary>Upload rows; blobs live in <see cref="IBlobStore"/>.</summary>
@@ -92,12 +103,36 @@ public interface IBlobStore
 }
 
 /// <summary>Where an upload's blobs live: one folder (prefix) per user, one per image.</summary>
-public static class BlobKeys
+public static partial class BlobKeys
 {
+    /// <summary>
+    /// Every store accepts the same keys: '/'-separated segments of <c>A-Z a-z 0-9 _ . -</c>, none of them
+    /// "." or "..". Keys are ours, but a store checks anyway: nothing may leave its root.
+    /// </summary>
+    public static string Check(string key) =>
+        KeyPattern().IsMatch(key) && !key.Split('/').Any(part => part is "." or "..")
+            ? key
+            : throw new ArgumentException($"Not a valid blob key: '{key}'.", nameof(key));
+
+    /// <summary>Prefixes end at a folder boundary ("users/17/"), so "users/1/" never matches "users/17/".</summary>
+    public static string CheckPrefix(string prefix)
+    {
+        if (!prefix.EndsWith('/'))
+        {
+            throw new ArgumentException("A prefix must end with '/'.", nameof(prefix));
+        }
+
+        Check(prefix.TrimEnd('/'));
+        return prefix;
+    }
+
     public static string UserPrefix(long userId) => $"users/{userId}/";
 
     public static (string Original, string Annotated, string Thumbnail) For(long userId, string imageId, string extension) =>
         ($"users/{userId}/{imageId}/original.{extension}",
          $"users/{userId}/{imageId}/annotated.jpg",
          $"users/{userId}/{imageId}/thumbnail.jpg");
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\z")]
+    private static partial Regex KeyPattern();
 }

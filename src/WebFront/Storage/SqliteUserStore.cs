@@ -81,7 +81,7 @@ public sealed class SqliteUserStore(SqliteDatabase database, TimeProvider time) 
     }
 
     /// <summary>User names are unique without regard to case.</summary>
-    public static string Key(string username) => username.ToLowerInvariant();
+    public static string Key(string username) => UserNames.Key(username);
 
     private static string NewStamp() => Guid.NewGuid().ToString("N");
 
