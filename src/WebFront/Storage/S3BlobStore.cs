@@ -154,9 +154,19 @@ public sealed class S3BlobStore(IAmazonS3 s3, string bucket, string prefix = "")
         {
             await s3.PutBucketAsync(new PutBucketRequest { BucketName = Bucket, UseClientRegion = true }, cancellationToken);
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou")
+        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
         {
-            // Another WebFront created it first.
+            // Another WebFront created it first (s3rver, unlike AWS, answers BucketAlreadyExists to its owner too).
+            // A name taken by another account stays an error, and says so.
+            try
+            {
+                await s3.ListObjectsAsync(new ListObjectsRequest { BucketName = Bucket, MaxKeys = 1 }, cancellationToken);
+            }
+            catch (AmazonS3Exception denied)
+            {
+                throw new InvalidOperationException($"S3 bucket '{Bucket}' exists but cannot be listed with these credentials: {denied.Message}", e);
+            }
+
             return BucketSetup.Found;
         }
 
