@@ -25,6 +25,8 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
     /// <summary>Uploads that start this long after the kill must all be accepted: the failover is over by then.</summary>
     private static readonly TimeSpan FailoverWindow = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan LoadAfterKill = TimeSpan.FromSeconds(12);
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
@@ -155,8 +157,9 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
             async () => (await fleet.ListAsync(null)).Any(w => w.Id == victim && w.State == WorkerState.Failed),
             $"the fleet never marked {victim} Failed");
         var failedAfter = sinceKill.Elapsed;
-        var recoveredAt = load.Now;
-        await UntilAsync(() => AcceptedOnEachFront(load, recoveredAt, 5), "uploads stopped being accepted after the failover", TimeSpan.FromSeconds(60));
+        // The load goes on past WebFront's gateway-list refresh (10 s), so the fronts' view of the dead silo is tested too.
+        var settled = killedAt + LoadAfterKill;
+        await UntilAsync(() => AcceptedOnEachFront(load, settled, 5), "uploads stopped being accepted after the failover", TimeSpan.FromSeconds(60));
         var shots = await load.StopAsync();
 
         var after = (await fleet.ListAsync(null)).ToDictionary(w => w.Id);
@@ -166,6 +169,11 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
         Output?.WriteLine($"cluster up in {system.StartedIn.TotalSeconds:0.0} s; kill -9 {victim} (home of the fleet) at {killedAt.TotalSeconds:0.0} s of the load");
         Output?.WriteLine($"fleet answered from {newHome} {recoveredAfter.TotalSeconds:0.0} s after the kill; {victim} Failed in it after {failedAfter.TotalSeconds:0.0} s");
         Output?.WriteLine(UploadLoad.Describe(shots));
+        var inFlight = shots.Where(s => s.Started <= killedAt && s.Ended >= killedAt).ToList();
+        var slowest = shots.Where(s => s.Ended >= killedAt).Max(s => s.Ended - s.Started);
+        Output?.WriteLine(
+            $"{inFlight.Count} uploads in flight at the kill ({inFlight.Count(s => s.Accepted)} accepted); " +
+            $"{shots.Count(s => s.Started > killedAt)} started after it; slowest answer from the kill on {slowest.TotalSeconds:0.00} s");
         Output?.WriteLine($"audit: {audit.Rows} rows, {audit.Objects} objects, {audit.OriginalsCompared} originals compared in {audit.Took.TotalSeconds:0.0} s");
         Output?.WriteLine("workers after: " + string.Join("; ", after.Values.Select(w => $"{w.Id} {w.State} protected={w.ScaleInProtected} {w.Detail}")));
         Output?.WriteLine($"test took {clock.Elapsed.TotalSeconds:0.0} s");
