@@ -4,6 +4,7 @@ using FaceMask.Grains.Detection;
 using FaceMask.Grains.Fleet;
 using FaceMask.Grains.Fleet.Local;
 using FaceMask.Grains.Metrics;
+using FaceMask.Grains.Scaling;
 using FaceMask.Silo.Clustering;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -26,6 +27,7 @@ public static class SiloHostingExtensions
             .ValidateOnStart();
         builder.Services.AddMaskDetector();
         builder.Services.AddFleet();
+        builder.Services.AddScaling();
         builder.Services.AddWorkerMetrics();
         builder.Services.AddHostedService<ParentProcessWatcher>();
 
