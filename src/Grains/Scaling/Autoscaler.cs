@@ -67,6 +67,8 @@ public static class ScalingRules
     public const string MajorityBetween = "majority-between";
     public const string MajorityTie = "majority-tie";
     public const string SingleAboveGrow = "single-above-grow";
+
+    /// <summary>Never logged in practice: one worker below the threshold is always at the minimum (≥ 1), see <see cref="ShrinkAtMin"/>.</summary>
     public const string SingleBelowShrink = "single-below-shrink";
     public const string GrowAtMax = "grow-at-max";
     public const string ShrinkAtMin = "shrink-at-min";

@@ -14,7 +14,7 @@ public static class SimulationPlot
     private const double Width = 960;
     private const double Left = 70;
     private const double Right = 160;
-    private const double Top = 56;
+    private const double Top = 76;
     private const double PanelHeight = 150;
     private const double Gap = 48;
     private const double Bottom = 46;
