@@ -15,7 +15,7 @@ public sealed class PolicyGrain(
 
     public async Task<ScalingPolicy> GetAsync()
     {
-        if (!policy.State.BoundsPushed)
+        if (policy.State.BoundsPending)
         {
             await PushBoundsAsync();
         }
@@ -33,7 +33,7 @@ public sealed class PolicyGrain(
         }
 
         policy.State.Policy = update;
-        policy.State.BoundsPushed = false;
+        policy.State.BoundsPending = true;
         await policy.WriteStateAsync();
         await PushBoundsAsync();
         logger.LogInformation("Scaling policy {Key} saved: {Policy}", this.GetPrimaryKeyString(), update);
@@ -47,7 +47,7 @@ public sealed class PolicyGrain(
         {
             // Policy, scaler and fleet of a deployment share one key ("default").
             await GrainFactory.GetGrain<IFleetGrain>(this.GetPrimaryKeyString()).SetBoundsAsync(current.MinWorkers, current.MaxWorkers);
-            policy.State.BoundsPushed = true;
+            policy.State.BoundsPending = false;
             await policy.WriteStateAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -108,9 +108,9 @@ public sealed class ScalerGrain(
             var observations = await new ScalerInputs(GrainFactory, _options.MetricsTimeout, logger).ObserveAsync(fleet, now);
             var verdict = Autoscaler.Decide(policy, observations, state.Memory);
             var applied = await ScalerApply.ApplyAsync(fleet, verdict);
-            state.Memory = applied.RemovedAny || applied.Error is null
+            state.Remember(applied.RemovedAny || applied.Error is null
                 ? verdict.Next
-                : verdict.Next with { CooldownTicksLeft = Math.Min(verdict.Next.CooldownTicksLeft, state.Memory.CooldownTicksLeft) };
+                : verdict.Next with { CooldownTicksLeft = Math.Min(verdict.Next.CooldownTicksLeft, state.Memory.CooldownTicksLeft) });
             decision = ScalerApply.Record(sequence, now, policy, observations, verdict, applied.Error);
         }
         catch (Exception ex)

@@ -10,8 +10,12 @@ public sealed class ScalerState
     [Id(0)]
     public bool Enabled { get; set; }
 
+    /// <summary>
+    /// A fresh instance, never the shared <see cref="ScalerMemory.Empty"/>: the cluster store's JSON reader fills in
+    /// the object a property already holds, so reading a stored state would overwrite that shared instance.
+    /// </summary>
     [Id(1)]
-    public ScalerMemory Memory { get; set; } = ScalerMemory.Empty;
+    public ScalerMemory Memory { get; set; } = new();
 
     /// <summary>Oldest first, at most <see cref="LogLimit"/>.</summary>
     [Id(2)]
@@ -28,9 +32,21 @@ public sealed class ScalerState
     [Id(5)]
     public TimeSpan? ReminderPeriod { get; set; }
 
+    /// <summary>
+    /// Keeps Decide's memory for the next tick. Lists are stored as arrays: the cluster store writes the runtime type
+    /// of every list, and the compiler's own read-only list types (from collection expressions) are not on Orleans'
+    /// type allow-list, so a state holding one would be written but never read back.
+    /// </summary>
+    public void Remember(ScalerMemory memory)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        Memory = memory with { CapacitySamples = memory.CapacitySamples.ToArray(), RecentDesired = memory.RecentDesired.ToArray() };
+    }
+
     public void Append(ScalingDecision decision)
     {
-        Decisions.Add(decision);
+        ArgumentNullException.ThrowIfNull(decision);
+        Decisions.Add(decision with { Workers = decision.Workers.ToArray() });
         if (Decisions.Count > LogLimit)
         {
             Decisions.RemoveRange(0, Decisions.Count - LogLimit);
@@ -60,7 +76,10 @@ public sealed class PolicyState
     [Id(0)]
     public ScalingPolicy? Policy { get; set; }
 
-    /// <summary>False from a save until the fleet took the policy's bounds; a later read retries the push.</summary>
+    /// <summary>
+    /// True from a save until the fleet took the policy's bounds; a later read retries the push. False by default:
+    /// the cluster store leaves default values out, so a field whose default is true would read back true.
+    /// </summary>
     [Id(1)]
-    public bool BoundsPushed { get; set; } = true;
+    public bool BoundsPending { get; set; }
 }
