@@ -44,7 +44,7 @@ public static class Simulator
         var number = 0;
         for (var i = 0; i < policy.MinWorkers; i++)
         {
-            workers.Add(new SimWorker(++number, AddedAt: -1 - request.BootMinutes, ServesFrom: 0));
+            workers.Add(new SimWorker(++number, addedAt: -1 - request.BootMinutes, servesFrom: 0));
         }
 
         var memory = ScalerMemory.Empty;
@@ -80,7 +80,7 @@ public static class Simulator
             {
                 for (var i = 0; i < verdict.Count; i++)
                 {
-                    workers.Add(new SimWorker(++number, AddedAt: t, ServesFrom: t + request.BootMinutes + 1));
+                    workers.Add(new SimWorker(++number, addedAt: t, servesFrom: t + request.BootMinutes + 1));
                 }
             }
             else if (verdict.Action == ScalingAction.Shrink)
@@ -162,9 +162,15 @@ public static class Simulator
 
     private sealed record WorkerMinute(double Cpu, double Received, double Completed);
 
-    private sealed record SimWorker(int Number, int AddedAt, int ServesFrom)
+    private sealed class SimWorker(int number, int addedAt, int servesFrom)
     {
-        public string Id { get; } = Text.Of($"sim-{Number}");
+        public int Number { get; } = number;
+
+        public int AddedAt { get; } = addedAt;
+
+        public int ServesFrom { get; } = servesFrom;
+
+        public string Id { get; } = Text.Of($"sim-{number}");
 
         public Dictionary<int, WorkerMinute> Minutes { get; } = [];
     }
