@@ -1,10 +1,11 @@
+using FaceMask.Grains.Fleet;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
 namespace FaceMask.Grains.Scaling;
 
 /// <summary>
-/// When a silo becomes active, touches the default scaler so that a fresh system's scaler activates, takes its first
+/// When a silo becomes active, touches the default fleet and scaler so that a fresh system's scaler activates, takes its first
 /// state from <see cref="ScalerOptions.EnabledAtStart"/> and registers its reminder. Afterwards the durable reminder
 /// keeps it ticking on whichever silo is alive, and this touch is a no-op. It runs in the background and retries a
 /// few times: a silo's start never waits on the scaler.
@@ -37,6 +38,10 @@ internal sealed class ScalerStartup(IGrainFactory grains, ILogger<ScalerStartup>
         {
             try
             {
+                // The fleet first: its timer takes in the silos already running (the embedded worker #1) within
+                // seconds, long before the scaler's first tick, which would otherwise see an empty fleet below its
+                // minimum and launch a worker nobody needs.
+                await grains.GetGrain<IFleetGrain>(FleetKeys.Default).ListAsync(WorkerState.Running);
                 var status = await grains.GetGrain<IScalerGrain>(ScalingKeys.Default).StatusAsync();
                 logger.LogInformation("Scaler {Key} is {State}, every {Period}", ScalingKeys.Default, status.Enabled ? "on" : "off", status.Period);
                 return;
