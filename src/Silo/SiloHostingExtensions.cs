@@ -5,6 +5,7 @@ using FaceMask.Grains.Fleet;
 using FaceMask.Grains.Fleet.Aws;
 using FaceMask.Grains.Fleet.Local;
 using FaceMask.Grains.Metrics;
+using FaceMask.Grains.Scaling;
 using FaceMask.Silo.Clustering;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -27,6 +28,7 @@ public static class SiloHostingExtensions
             .ValidateOnStart();
         builder.Services.AddMaskDetector();
         builder.Services.AddFleet();
+        builder.Services.AddScaling();
         builder.Services.AddWorkerMetrics();
         builder.Services.AddHostedService<ParentProcessWatcher>();
 

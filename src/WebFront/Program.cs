@@ -29,6 +29,7 @@ app.MapAccountApi();
 app.MapUploadApi();
 app.MapImageFiles();
 app.MapManagerApi();
+app.MapScalingApi();
 app.MapManagerCharts();
 app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(UserClaims.AdminPolicy);
 app.Run();

@@ -32,6 +32,15 @@ public interface IFleetGrain : IGrainWithStringKey
     [Alias("StopAllAsync")]
     Task StopAllAsync();
 
+    /// <summary>
+    /// Sets the fleet's bounds (the scaling policy's min/max; persisted, in place of the configured defaults). A
+    /// running fleet below the minimum gets workers at once; workers over the maximum are drained, least loaded and
+    /// newest first, never a protected one. Throws <see cref="ArgumentOutOfRangeException"/> unless
+    /// 0 ≤ min ≤ max, 1 ≤ max ≤ 64.
+    /// </summary>
+    [Alias("SetBoundsAsync")]
+    Task<FleetChange> SetBoundsAsync(int min, int max);
+
     /// <summary>Adds workers until the minimum is met.</summary>
     [Alias("EnsureMinimumAsync")]
     Task<FleetChange> EnsureMinimumAsync();

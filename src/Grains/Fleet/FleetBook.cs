@@ -9,9 +9,17 @@ public sealed class FleetBook(FleetState state, FleetOptions options)
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
+    /// <summary>The largest maximum anyone may set (the policy's limit).</summary>
+    public const int BoundLimit = 64;
+
     public FleetState State => state;
 
     public IReadOnlyList<WorkerRecord> Workers => state.Workers;
+
+    /// <summary>The bounds in force: the policy's when it set them, else the configured defaults.</summary>
+    public int MinWorkers => state.MinWorkers ?? options.MinWorkers;
+
+    public int MaxWorkers => state.MaxWorkers ?? options.MaxWorkers;
 
     /// <summary>Pending, Starting and Running workers: what the bounds count. Draining ones are already leaving.</summary>
     public int ActiveCount => state.Workers.Count(w => w.IsActive);
@@ -37,11 +45,11 @@ public sealed class FleetBook(FleetState state, FleetOptions options)
         }
 
         state.Stopped = false;
-        var room = Math.Max(0, options.MaxWorkers - ActiveCount);
+        var room = Math.Max(0, MaxWorkers - ActiveCount);
         var added = Enumerable.Range(0, Math.Min(count, room)).Select(_ => NewWorker(now, null)).ToList();
         state.DesiredWorkers = ActiveCount;
         var refusal = added.Count < count
-            ? $"Added {added.Count} of {count}: the fleet has at most {options.MaxWorkers} workers."
+            ? $"Added {added.Count} of {count}: the fleet has at most {MaxWorkers} workers."
             : null;
         return new FleetChange(added.Select(w => w.ToInfo()).ToList(), refusal);
     }
@@ -49,11 +57,43 @@ public sealed class FleetBook(FleetState state, FleetOptions options)
     public FleetChange EnsureMinimum(DateTimeOffset now)
     {
         state.Stopped = false;
-        var missing = options.MinWorkers - ActiveCount;
+        var missing = MinWorkers - ActiveCount;
         var added = Enumerable.Range(0, Math.Max(0, missing)).Select(_ => NewWorker(now, null)).ToList();
         state.DesiredWorkers = Math.Max(state.DesiredWorkers, ActiveCount);
         return new FleetChange(added.Select(w => w.ToInfo()).ToList(), null);
     }
+
+    /// <summary>
+    /// Takes the scaling policy's bounds in place of the configured ones. A running fleet below the new minimum gets
+    /// Pending workers at once and its desired size moves inside the bounds; workers over the maximum are left to
+    /// the caller to drain (<see cref="ExcessOverMaximum"/>), through the usual scale-in choice.
+    /// </summary>
+    public FleetChange SetBounds(int min, int max, DateTimeOffset now)
+    {
+        if (min < 0 || max < 1 || min > max || max > BoundLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(max), $"Fleet bounds must satisfy 0 <= min <= max, 1 <= max <= {BoundLimit}; got {min}..{max}.");
+        }
+
+        state.MinWorkers = min;
+        state.MaxWorkers = max;
+        if (state.Stopped)
+        {
+            return new FleetChange([], null);
+        }
+
+        var added = new List<WorkerRecord>();
+        while (ActiveCount < min)
+        {
+            added.Add(NewWorker(now, "meets the policy's minimum"));
+        }
+
+        state.DesiredWorkers = Math.Clamp(state.DesiredWorkers, min, max);
+        return new FleetChange(added.Select(w => w.ToInfo()).ToList(), null);
+    }
+
+    /// <summary>Active workers beyond the maximum (after the maximum was lowered).</summary>
+    public int ExcessOverMaximum => Math.Max(0, ActiveCount - MaxWorkers);
 
     /// <summary>Why this worker may not be removed now, or null.</summary>
     public string? RemovalRefusal(WorkerRecord worker)
@@ -68,13 +108,13 @@ public sealed class FleetBook(FleetState state, FleetOptions options)
             return $"{worker.Name} is protected from scale-in.";
         }
 
-        return ActiveCount - 1 < options.MinWorkers
-            ? $"The fleet keeps at least {options.MinWorkers} worker(s)."
+        return ActiveCount - 1 < MinWorkers
+            ? $"The fleet keeps at least {MinWorkers} worker(s)."
             : null;
     }
 
     /// <summary>Workers that may go, given the minimum: how many of <paramref name="wanted"/>.</summary>
-    public int RemovalBudget(int wanted) => Math.Clamp(ActiveCount - options.MinWorkers, 0, Math.Max(0, wanted));
+    public int RemovalBudget(int wanted) => Math.Clamp(ActiveCount - MinWorkers, 0, Math.Max(0, wanted));
 
     /// <summary>
     /// A worker never launched just ends; any other starts draining (the tick asks the provisioner to stop it).
@@ -121,7 +161,7 @@ public sealed class FleetBook(FleetState state, FleetOptions options)
     public IReadOnlyList<WorkerRecord> TopUp(DateTimeOffset now, IReadOnlyList<string> replaced)
     {
         var added = new List<WorkerRecord>();
-        while (!state.Stopped && ActiveCount < Math.Min(state.DesiredWorkers, options.MaxWorkers))
+        while (!state.Stopped && ActiveCount < Math.Min(state.DesiredWorkers, MaxWorkers))
         {
             added.Add(NewWorker(now, added.Count < replaced.Count ? $"replaces {replaced[added.Count]}" : "restores the fleet's size"));
         }

@@ -66,6 +66,20 @@ public sealed class FleetGrain(
         return change;
     }
 
+    public async Task<FleetChange> SetBoundsAsync(int min, int max)
+    {
+        var book = Book;
+        var added = book.SetBounds(min, max, time.GetUtcNow());
+        await SaveIfAsync(true);
+        if (book.ExcessOverMaximum is > 0 and var excess)
+        {
+            var removed = await RemoveAsync(excess);
+            return new FleetChange([.. added.Workers, .. removed.Workers], removed.Refusal);
+        }
+
+        return added;
+    }
+
     public async Task<FleetChange> RemoveWorkerAsync(string workerId)
     {
         var book = Book;
@@ -106,7 +120,7 @@ public sealed class FleetGrain(
         if (removed.Count < count)
         {
             refusal = budget < count
-                ? $"Removed {removed.Count} of {count}: the fleet keeps at least {_options.MinWorkers} worker(s)."
+                ? $"Removed {removed.Count} of {count}: the fleet keeps at least {book.MinWorkers} worker(s)."
                 : $"Removed {removed.Count} of {count}: the others are protected from scale-in.";
         }
 

@@ -33,6 +33,14 @@ public sealed class FleetState
     /// </summary>
     [Id(6)]
     public int DesiredWorkers { get; set; }
+
+    /// <summary>The scaling policy's minimum (set through <see cref="IFleetGrain.SetBoundsAsync"/>); null = <see cref="FleetOptions.MinWorkers"/>.</summary>
+    [Id(7)]
+    public int? MinWorkers { get; set; }
+
+    /// <summary>The scaling policy's maximum; null = <see cref="FleetOptions.MaxWorkers"/>.</summary>
+    [Id(8)]
+    public int? MaxWorkers { get; set; }
 }
 
 /// <summary>One worker as the fleet tracks it; <see cref="ToInfo"/> is what the operator sees.</summary>

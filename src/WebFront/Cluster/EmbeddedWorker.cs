@@ -18,8 +18,8 @@ public sealed partial class EmbeddedWorker(
     private const int SigTerm = 15;
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
-    /// <summary>Settings WebFront hands to worker #1: its detector, and the fleet and metrics it hosts.</summary>
-    private static readonly string[] ForwardedSections = ["Detector", "Fleet", "WorkerMetrics"];
+    /// <summary>Settings WebFront hands to worker #1: its detector, and the fleet, metrics and scaler it hosts.</summary>
+    private static readonly string[] ForwardedSections = ["Detector", "Fleet", "WorkerMetrics", "Scaler"];
 
     public const string FirstWorkerName = "worker-1";
 

@@ -1,4 +1,5 @@
 using FaceMask.Grains.Fleet;
+using FaceMask.Grains.Scaling;
 using FaceMask.WebFront.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -53,8 +54,10 @@ public sealed class IndexModel(IClusterClient cluster, IImageStore images, IBlob
             return await RefuseAsync("Type STOP to confirm; nothing was stopped.");
         }
 
+        // The scaler first, or its next tick would grow the stopped fleet back to its minimum.
+        await cluster.GetGrain<IScalerGrain>(ScalingKeys.Default).DisableAsync();
         await cluster.GetGrain<IFleetGrain>(FleetKeys.Default).StopAllAsync();
-        TempData["Message"] = "Every worker is stopping.";
+        TempData["Message"] = "The scaler is off and every worker is stopping.";
         return RedirectToPage();
     }
 

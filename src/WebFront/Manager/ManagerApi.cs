@@ -29,7 +29,7 @@ public static class ManagerApi
         return app;
     }
 
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var refusal = await ManagerAccess.RefuseUnlessAdminAsync(

@@ -67,6 +67,8 @@ public sealed class SiteFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Admin:Username", AdminName);
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Accounts:Lockout", Lockout.ToString());
+        // The scaler would resize the shared fleet under other tests' feet; the scaling tests switch it themselves.
+        builder.UseSetting("Scaler:EnabledAtStart", "false");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(Faults);

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+
+namespace FaceMask.Grains.Scaling.Simulation;
+
+/// <summary>
+/// A self-contained SVG of a run (no scripts, fonts or links): three panels over the same minute axis — the load,
+/// demand d against serving workers s (and serving + booting), and the serving workers' mean CPU with the policy's
+/// thresholds.
+/// </summary>
+public static class SimulationPlot
+{
+    private const double Width = 960;
+    private const double Left = 70;
+    private const double Right = 160;
+    private const double Top = 76;
+    private const double PanelHeight = 150;
+    private const double Gap = 48;
+    private const double Bottom = 46;
+
+    public static string Render(LoadTrace trace, SimulationRequest request, IReadOnlyList<SimulationMinute> minutes, ElasticityMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(minutes);
+        ArgumentNullException.ThrowIfNull(metrics);
+
+        var height = Top + 3 * PanelHeight + 2 * Gap + Bottom;
+        var count = Math.Max(minutes.Count, 1);
+        var svg = new StringBuilder();
+        svg.Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n"));
+        svg.Append(F($"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n"));
+        var title = F($"Trace {trace.Name}, {request.Policy.Mode} mode, noise {(request.Noise ? "on" : "off")}, μ = {request.WorkerCapacity:0.##} uploads/s, boot {request.BootMinutes} min");
+        var summary = F($"θU {metrics.ThetaU:0.0} %  θO {metrics.ThetaO:0.0} %  τU {metrics.TauU:0.0} %  τO {metrics.TauO:0.0} %  instability {metrics.Instability:0.0} %  jitter {metrics.Jitter:0.000}  max settling {metrics.MaxSettlingTime} min  actions {metrics.Actions}  reversals {metrics.Reversals}  worker-minutes {metrics.WorkerMinutes}");
+        svg.Append(F($"<text x=\"{Left}\" y=\"20\" font-size=\"15\" font-weight=\"bold\">{Escape(title)}</text>\n"));
+        svg.Append(F($"<text x=\"{Left}\" y=\"40\" fill=\"#444\">{Escape(summary)}</text>\n"));
+
+        var loadMax = Math.Max(1, minutes.Count > 0 ? minutes.Max(m => m.Load) : 1);
+        var load = new Panel(Top, 0, Nice(loadMax), count, "uploads/s");
+        Axes(svg, load, "Load (uploads/s)");
+        Line(svg, load, minutes.Select(m => (double?)m.Load).ToList(), "#1f77b4", step: false, dashed: false);
+        Legend(svg, load, [("load", "#1f77b4", false)]);
+
+        var workerMax = Math.Max(request.Policy.MaxWorkers, minutes.Count > 0 ? minutes.Max(m => Math.Max(m.Serving + m.Booting, m.Demand)) : 1);
+        var fleet = new Panel(Top + PanelHeight + Gap, 0, workerMax + 1, count, "workers");
+        Axes(svg, fleet, "Workers");
+        Line(svg, fleet, minutes.Select(m => (double?)(m.Serving + m.Booting)).ToList(), "#bbbbbb", step: true, dashed: false);
+        Line(svg, fleet, minutes.Select(m => (double?)m.Demand).ToList(), "#d62728", step: true, dashed: true);
+        Line(svg, fleet, minutes.Select(m => (double?)m.Serving).ToList(), "#2ca02c", step: true, dashed: false);
+        Legend(svg, fleet, [("demand d", "#d62728", true), ("serving s", "#2ca02c", false), ("serving + booting", "#bbbbbb", false)]);
+
+        var cpu = new Panel(Top + 2 * (PanelHeight + Gap), 0, 100, count, "%");
+        Axes(svg, cpu, "Mean CPU of serving workers (%)");
+        foreach (var (value, label) in new[] { (request.Policy.GrowCpuPercent, "grow"), (request.Policy.ShrinkCpuPercent, "shrink") })
+        {
+            var y = cpu.Y(value);
+            svg.Append(F($"<line x1=\"{Left}\" y1=\"{y:0.#}\" x2=\"{Width - Right}\" y2=\"{y:0.#}\" stroke=\"#999\" stroke-dasharray=\"2 3\"/>"));
+            svg.Append(F($"<text x=\"{Width - Right + 4}\" y=\"{y + 4:0.#}\" fill=\"#777\" font-size=\"10\">{label} {value:0.#} %</text>\n"));
+        }
+
+        Line(svg, cpu, minutes.Select(m => m.MeanCpu).ToList(), "#9467bd", step: false, dashed: false);
+        Legend(svg, cpu, [("mean CPU", "#9467bd", false)], below: 30);
+
+        svg.Append(F($"<text x=\"{Left + (Width - Left - Right) / 2:0.#}\" y=\"{height - 8:0.#}\" text-anchor=\"middle\">minute</text>\n"));
+        svg.Append("</svg>\n");
+        return svg.ToString();
+    }
+
+    private sealed record Panel(double Top, double Min, double Max, int Minutes, string Unit)
+    {
+        public double X(double minute) => Left + (minute / Minutes * (Width - Left - Right));
+
+        public double Y(double value) => Top + PanelHeight - ((Math.Clamp(value, Min, Max) - Min) / (Max - Min) * PanelHeight);
+    }
+
+    private static void Axes(StringBuilder svg, Panel panel, string label)
+    {
+        var bottom = panel.Top + PanelHeight;
+        svg.Append(F($"<text x=\"{Left}\" y=\"{panel.Top - 8:0.#}\" font-weight=\"bold\">{Escape(label)}</text>\n"));
+        svg.Append(F($"<rect x=\"{Left}\" y=\"{panel.Top:0.#}\" width=\"{Width - Left - Right}\" height=\"{PanelHeight}\" fill=\"none\" stroke=\"#333\"/>\n"));
+        var yStep = TickStep(panel.Max - panel.Min);
+        for (var v = panel.Min; v <= panel.Max + 1e-9; v += yStep)
+        {
+            var y = panel.Y(v);
+            svg.Append(F($"<line x1=\"{Left - 4}\" y1=\"{y:0.#}\" x2=\"{Width - Right}\" y2=\"{y:0.#}\" stroke=\"#eee\"/>"));
+            svg.Append(F($"<text x=\"{Left - 6}\" y=\"{y + 4:0.#}\" text-anchor=\"end\">{v:0.##}</text>\n"));
+        }
+
+        svg.Append(F($"<text transform=\"translate({Left - 44} {panel.Top + PanelHeight / 2:0.#}) rotate(-90)\" text-anchor=\"middle\" fill=\"#444\">{Escape(panel.Unit)}</text>\n"));
+        var xStep = Math.Max(1, TickStep(panel.Minutes));
+        for (var m = 0.0; m <= panel.Minutes + 1e-9; m += xStep)
+        {
+            var x = panel.X(m);
+            svg.Append(F($"<line x1=\"{x:0.#}\" y1=\"{bottom:0.#}\" x2=\"{x:0.#}\" y2=\"{bottom + 4:0.#}\" stroke=\"#333\"/>"));
+            svg.Append(F($"<text x=\"{x:0.#}\" y=\"{bottom + 16:0.#}\" text-anchor=\"middle\">{m:0}</text>\n"));
+        }
+    }
+
+    /// <summary>A polyline over the minutes; a step line holds each minute's value across the minute; gaps stay gaps.</summary>
+    private static void Line(StringBuilder svg, Panel panel, IReadOnlyList<double?> values, string colour, bool step, bool dashed)
+    {
+        var path = new StringBuilder();
+        var open = false;
+        for (var t = 0; t < values.Count; t++)
+        {
+            if (values[t] is not { } v)
+            {
+                open = false;
+                continue;
+            }
+
+            var y = panel.Y(v);
+            if (step)
+            {
+                path.Append(open ? F($"V{y:0.##}") : F($"M{panel.X(t):0.##} {y:0.##}"));
+                path.Append(F($"H{panel.X(t + 1):0.##}"));
+            }
+            else
+            {
+                path.Append(F($"{(open ? "L" : "M")}{panel.X(t + 0.5):0.##} {y:0.##}"));
+            }
+
+            open = true;
+        }
+
+        if (path.Length > 0)
+        {
+            var dash = dashed ? " stroke-dasharray=\"6 3\"" : "";
+            svg.Append(F($"<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/>\n"));
+        }
+    }
+
+    private static void Legend(StringBuilder svg, Panel panel, IReadOnlyList<(string Label, string Colour, bool Dashed)> items, double below = 0)
+    {
+        var x = Width - Right + 10;
+        var y = panel.Top + 10 + below;
+        foreach (var (label, colour, dashed) in items)
+        {
+            var dash = dashed ? " stroke-dasharray=\"6 3\"" : "";
+            svg.Append(F($"<line x1=\"{x}\" y1=\"{y:0.#}\" x2=\"{x + 24}\" y2=\"{y:0.#}\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/>"));
+            svg.Append(F($"<text x=\"{x + 30}\" y=\"{y + 4:0.#}\">{Escape(label)}</text>\n"));
+            y += 18;
+        }
+    }
+
+    /// <summary>A round axis top: 1, 2 or 5 × 10^k at or above the value.</summary>
+    private static double Nice(double value)
+    {
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
+        foreach (var factor in new[] { 1.0, 2.0, 5.0, 10.0 })
+        {
+            if (factor * magnitude >= value)
+            {
+                return factor * magnitude;
+            }
+        }
+
+        return 10 * magnitude;
+    }
+
+    /// <summary>A round tick step giving about five ticks over the span.</summary>
+    private static double TickStep(double span)
+    {
+        var raw = span / 5;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        var step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(f => f * magnitude).First(s => s >= raw);
+        return step;
+    }
+
+    private static string Escape(string text) => SecurityElement.Escape(text);
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
