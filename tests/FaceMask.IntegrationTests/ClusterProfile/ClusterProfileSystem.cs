@@ -18,6 +18,9 @@ public sealed class ClusterProfileSystem : IAsyncLifetime
 
     public static readonly string[] SiloNames = ["silo-1", "silo-2", "silo-3"];
 
+    /// <summary>The scaler's tick period in these tests (the product's default is a minute).</summary>
+    public static readonly TimeSpan ScalerPeriod = TimeSpan.FromSeconds(2);
+
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(90);
 
     private readonly List<string> _dataDirectories = [];
@@ -87,7 +90,8 @@ public sealed class ClusterProfileSystem : IAsyncLifetime
 
     /// <summary>
     /// A worker as the cluster profile runs it, with two test-only speed-ups: reminders may tick every second (the
-    /// product's minimum is a minute) and the scaler ticks every two seconds. Failure detection is the product's.
+    /// product's minimum is a minute) and the scaler ticks every two seconds. The scaler starts switched off, so the
+    /// test sets its policy before the first decision, as an operator would. Failure detection is the product's.
     /// </summary>
     private void StartSilo(string name) => Cluster.StartProgram(
         name,
@@ -100,6 +104,9 @@ public sealed class ClusterProfileSystem : IAsyncLifetime
             $"--Worker:ServiceId={Cluster.ClusterId}",
             "--Cluster:Provider=MySql",
             "--Cluster:Reminders:MinimumReminderPeriod=00:00:01",
+            $"--Scaler:Period={ScalerPeriod:c}",
+            "--Scaler:MetricsTimeout=00:00:01",
+            "--Scaler:EnabledAtStart=false",
         ]);
 
     private Front StartFront(string name)

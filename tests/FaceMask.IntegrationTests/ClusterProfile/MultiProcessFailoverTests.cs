@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using FaceMask.Grains.Fleet;
+using FaceMask.Grains.Scaling;
 using static FaceMask.IntegrationTests.ApiClient;
 
 namespace FaceMask.IntegrationTests.ClusterProfile;
@@ -24,6 +25,9 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
 
     /// <summary>Uploads that start this long after the kill must all be accepted: the failover is over by then.</summary>
     private static readonly TimeSpan FailoverWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>Not the default in any field; bounds 3..3 keep the scaler from changing the worker set under the test.</summary>
+    private static readonly ScalingPolicy Policy = new(80, 10, 1.5, 0.5, 3, 3, 2, ScalingMode.Original, 3, 9);
 
     private static readonly TimeSpan LoadAfterKill = TimeSpan.FromSeconds(12);
 
@@ -92,22 +96,31 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
     }
 
     [Fact]
-    public async Task KillingTheSiloThatHostsTheFleetUnderUploadLoadKeepsTheFleetsStateAndLosesNoAcceptedUpload()
+    public async Task KillingTheSiloOfTheFleetScalerAndPolicyUnderUploadLoadKeepsTheirStateAndLosesNoAcceptedUpload()
     {
         var clock = Stopwatch.StartNew();
         var client = system.Client;
         var hosts = new GrainHosts(client);
         var fleet = client.GetGrain<IFleetGrain>(FleetKeys.Default);
+        var scaler = client.GetGrain<IScalerGrain>(ScalingKeys.Default);
+        var policy = client.GetGrain<IPolicyGrain>(ScalingKeys.Default);
 
         // The fleet adopts the three silos it did not launch (nothing provisions workers here).
-        IReadOnlyList<WorkerInfo> workers = [];
         await UntilAsync(
-            async () => (workers = await fleet.ListAsync(WorkerState.Running)).Count == ClusterProfileSystem.SiloNames.Length,
+            async () => (await fleet.ListAsync(WorkerState.Running)).Count == ClusterProfileSystem.SiloNames.Length,
             "the fleet never counted the three silos as Running workers");
         var victim = await hosts.SiloOfAsync(fleet) ?? throw new InvalidOperationException("the fleet has no activation");
         var survivors = ClusterProfileSystem.SiloNames.Where(s => s != victim).ToList();
-        // State a fresh activation could not make up: one survivor protected from scale-in, the other not.
+
+        // State a fresh activation could not make up: a policy that is not the default (bounds 3..3, so the scaler's
+        // decisions cannot change the worker set under the test), one survivor protected from scale-in, the other not.
+        Assert.True((await policy.UpdateAsync(Policy)).Saved);
         Assert.NotNull(await fleet.SetScaleInProtectionAsync(survivors[0], true));
+        // All three on the victim; the scaler is still off, so no tick activates it elsewhere meanwhile.
+        var placedBy = $"scaler was on {await hosts.SiloOfAsync(scaler)}, policy on {await hosts.SiloOfAsync(policy)}";
+        Assert.True(await hosts.MoveAsync(scaler, () => scaler.StatusAsync(), victim), $"the scaler could not be placed on {victim}");
+        Assert.True(await hosts.MoveAsync(policy, () => policy.GetAsync(), victim), $"the policy could not be placed on {victim}");
+        Assert.True((await scaler.EnableAsync()).Enabled);
 
         var uploaders = new List<Uploader>();
         foreach (var front in new[] { system.A, system.B })
@@ -121,6 +134,7 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
 
         await using var load = UploadLoad.Start(uploaders);
         await UntilAsync(() => AcceptedOnEachFront(load, TimeSpan.Zero, 5), "the load never got uploads accepted on both fronts", TimeSpan.FromSeconds(60));
+        await UntilAsync(async () => (await scaler.DecisionsAsync(0, 200)).Total >= 3, "the scaler never logged three decisions");
         // A minute of the series that is over before the kill: a fresh activation would have no point for it.
         await UntilAsync(
             async () => ClosedMinutes(await fleet.SeriesAsync(5)).Count > 0,
@@ -129,9 +143,14 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
 
         var before = (await fleet.ListAsync(null)).ToDictionary(w => w.Id);
         var seriesBefore = ClosedMinutes(await fleet.SeriesAsync(5));
-        Assert.Equal(victim, await hosts.SiloOfAsync(fleet));
+        var decisionsBefore = (await scaler.DecisionsAsync(0, 200)).Items.Select(Logged).ToList();
+        foreach (var grain in new IAddressable[] { fleet, scaler, policy })
+        {
+            Assert.Equal(victim, await hosts.SiloOfAsync(grain));
+        }
 
         var killedAt = load.Now;
+        var killedWall = DateTimeOffset.UtcNow;
         var sinceKill = Stopwatch.StartNew();
         system.Cluster.Kill(victim);
 
@@ -152,7 +171,25 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
             },
             $"the fleet did not answer from another silo within {Recovery.TotalSeconds} s of killing {victim}",
             Recovery);
-        var recoveredAfter = sinceKill.Elapsed;
+        var fleetBackAfter = sinceKill.Elapsed;
+        // The scaler's log is only read, never ticked by hand: its durable reminder must make it decide again.
+        IReadOnlyList<ScalingDecision> decisionsAfter = [];
+        await UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    decisionsAfter = (await scaler.DecisionsAsync(0, 200).WaitAsync(TimeSpan.FromSeconds(5), Cancel)).Items;
+                    return decisionsAfter.Count(d => d.At > killedWall) >= 2;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !Cancel.IsCancellationRequested)
+                {
+                    return false;
+                }
+            },
+            $"the scaler logged no two decisions within {Recovery.TotalSeconds} s of killing {victim}",
+            Recovery);
+        var firstTickAfter = decisionsAfter.Where(d => d.At > killedWall).Min(d => d.At) - killedWall;
         await UntilAsync(
             async () => (await fleet.ListAsync(null)).Any(w => w.Id == victim && w.State == WorkerState.Failed),
             $"the fleet never marked {victim} Failed");
@@ -164,10 +201,23 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
 
         var after = (await fleet.ListAsync(null)).ToDictionary(w => w.Id);
         var seriesAfter = ClosedMinutes(await fleet.SeriesAsync(10));
+        var policyAfter = await policy.GetAsync();
+        var status = await scaler.StatusAsync();
+        decisionsAfter = (await scaler.DecisionsAsync(0, 200)).Items;
+        var homes = new Dictionary<string, string?>
+        {
+            ["fleet"] = await hosts.SiloOfAsync(fleet),
+            ["scaler"] = await hosts.SiloOfAsync(scaler),
+            ["policy"] = await hosts.SiloOfAsync(policy),
+        };
         var audit = await UploadAudit.CheckAsync(system, shots);
 
-        Output?.WriteLine($"cluster up in {system.StartedIn.TotalSeconds:0.0} s; kill -9 {victim} (home of the fleet) at {killedAt.TotalSeconds:0.0} s of the load");
-        Output?.WriteLine($"fleet answered from {newHome} {recoveredAfter.TotalSeconds:0.0} s after the kill; {victim} Failed in it after {failedAfter.TotalSeconds:0.0} s");
+        Output?.WriteLine(
+            $"cluster up in {system.StartedIn.TotalSeconds:0.0} s; kill -9 {victim} (home of fleet, scaler, policy; before the move the {placedBy}) " +
+            $"at {killedAt.TotalSeconds:0.0} s of the load");
+        Output?.WriteLine(
+            $"fleet answered from {newHome} {fleetBackAfter.TotalSeconds:0.0} s after the kill; {victim} Failed in it after {failedAfter.TotalSeconds:0.0} s; " +
+            $"first scaler tick {firstTickAfter.TotalSeconds:0.0} s after the kill; now at {string.Join(", ", homes.Select(h => $"{h.Key} {h.Value}"))}");
         Output?.WriteLine(UploadLoad.Describe(shots));
         var inFlight = shots.Where(s => s.Started <= killedAt && s.Ended >= killedAt).ToList();
         var slowest = shots.Where(s => s.Ended >= killedAt).Max(s => s.Ended - s.Started);
@@ -176,13 +226,16 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
             $"{shots.Count(s => s.Started > killedAt)} started after it; slowest answer from the kill on {slowest.TotalSeconds:0.00} s");
         Output?.WriteLine($"audit: {audit.Rows} rows, {audit.Objects} objects, {audit.OriginalsCompared} originals compared in {audit.Took.TotalSeconds:0.0} s");
         Output?.WriteLine("workers after: " + string.Join("; ", after.Values.Select(w => $"{w.Id} {w.State} protected={w.ScaleInProtected} {w.Detail}")));
+        Output?.WriteLine(
+            $"decisions: {decisionsBefore.Count} before the kill ({Rules(decisionsBefore.Select(d => d.Rule))}), " +
+            $"{decisionsAfter.Count(d => d.At > killedWall)} after ({Rules(decisionsAfter.Where(d => d.At > killedWall).Select(d => d.Rule))}); last: " +
+            string.Join("; ", decisionsAfter.Take(3).Select(d => $"#{d.Sequence} {d.Action} {d.Count} ({d.Rule}) {d.CurrentSize}->{d.TargetSize} {d.ApplyError}")));
         Output?.WriteLine($"test took {clock.Elapsed.TotalSeconds:0.0} s");
 
-        // The grain's state: the worker set as it was, the victim now Failed, the protection flags kept, the series kept.
+        // The fleet: the worker set as it was, the victim now Failed, the protection flags kept, the series kept.
         foreach (var survivor in survivors)
         {
-            var was = before[survivor];
-            Assert.Equal(was, after[survivor]);
+            Assert.Equal(before[survivor], after[survivor]);
         }
 
         Assert.True(after[survivors[0]].ScaleInProtected);
@@ -192,12 +245,35 @@ public sealed class MultiProcessFailoverTests(ClusterProfileSystem system) : ICl
         Assert.All(before.Keys, id => Assert.Contains(id, after.Keys));
         Assert.All(seriesBefore, point => Assert.Contains(point, seriesAfter));
 
+        // The policy and the scaler: the policy as set, still on, every decision logged before the kill still there
+        // unchanged, and ticks after it on the same policy, numbered on from the log.
+        Assert.Equal(Policy, policyAfter);
+        Assert.True(status.Enabled);
+        var logged = decisionsAfter.Select(Logged).ToList();
+        Assert.All(decisionsBefore, d => Assert.Contains(d, logged));
+        var newer = decisionsAfter.Where(d => d.At > killedWall).ToList();
+        Assert.All(newer, d => Assert.True(d.Sequence > decisionsBefore.Max(b => b.Sequence), $"decision #{d.Sequence} after the kill reuses a number"));
+        Assert.All(newer, d => Assert.Equal(Policy, d.Policy));
+        Assert.Equal(decisionsAfter.Count, decisionsAfter.Select(d => d.Sequence).Distinct().Count());
+        Assert.All(homes.Values, home => Assert.True(home is null || home != victim, $"a grain is still registered on {victim}"));
+
         // The uploads: no transport failure, refusals only as clean 5xx answers and only during the failover, and
         // the load went on through both fronts after it.
         Assert.All(shots, s => Assert.True(s.Accepted || s.IsCleanError(), $"not a clean answer: {s.Status} {s.Body}"));
         Assert.All(shots.Where(s => !s.Accepted), s => Assert.InRange(s.Started, killedAt - TimeSpan.FromSeconds(1), killedAt + FailoverWindow));
         Assert.True(system.A.IsRunning && system.B.IsRunning, "a WebFront died");
     }
+
+    /// <summary>A decision as the log keeps it, without its per-worker inputs (a list, compared by reference in records).</summary>
+    private static LoggedDecision Logged(ScalingDecision d) =>
+        new(d.Sequence, d.At, d.Rule, d.Action, d.Count, d.Reason, d.Policy, d.CurrentSize, d.TargetSize, d.ApplyError, d.Workers.Count);
+
+    private sealed record LoggedDecision(
+        long Sequence, DateTimeOffset At, string Rule, ScalingAction Action, int Count, string Reason, ScalingPolicy Policy,
+        int CurrentSize, int TargetSize, string? ApplyError, int Workers);
+
+    private static string Rules(IEnumerable<string> rules) =>
+        string.Join(", ", rules.GroupBy(r => r).Select(g => $"{g.Key} x{g.Count()}"));
 
     private static bool AcceptedOnEachFront(UploadLoad load, TimeSpan since, int count) =>
         load.Shots.Where(s => s.Accepted && s.Started >= since).GroupBy(s => s.By.Front).Count(g => g.Count() >= count) == 2;
