@@ -21,7 +21,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-install() { $sudo apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends chromium; }
+install() { $sudo apt-get -o DPkg::Lock::Timeout=900 install -y chromium; }
 # Another apt may hold the lock: wait for it rather than fail. Refresh the package lists only if needed.
 if ! install; then
     $sudo apt-get -o DPkg::Lock::Timeout=900 update

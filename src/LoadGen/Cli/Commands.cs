@@ -67,7 +67,7 @@ public static class Commands
 
     private static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(
+        var cl = new CliArgs(
             args,
             [.. CommonOptions, "rate", "duration", "count", "schedule", "rate-factor", "concurrency"],
             ["local", "quiet"],
@@ -96,7 +96,7 @@ public static class Commands
 
     private static async Task<int> ClosedAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(
+        var cl = new CliArgs(
             args,
             [.. CommonOptions, "clients", "max-clients", "duration", "warmup"],
             ["local", "step", "quiet"],
@@ -159,7 +159,7 @@ public static class Commands
         return string.Join(Environment.NewLine, lines);
     }
 
-    internal static RateSchedule ScheduleFrom(CommandLine cl)
+    internal static RateSchedule ScheduleFrom(CliArgs cl)
     {
         var factor = cl.Double("rate-factor", double.Epsilon) ?? 1.0;
         var count = cl.Int("count", 1);
@@ -211,7 +211,7 @@ public static class Commands
         return levels.Count > 0 ? levels : throw new UsageException("--clients needs at least one number.");
     }
 
-    private static async Task WriteCsvAsync(CommandLine cl, IReadOnlyList<RequestRecord> records, TextWriter output)
+    private static async Task WriteCsvAsync(CliArgs cl, IReadOnlyList<RequestRecord> records, TextWriter output)
     {
         if (cl.String("csv") is { } path)
         {
@@ -234,7 +234,7 @@ public static class Commands
 
         public FaceMaskSender Sender { get; private set; } = null!;
 
-        public static async Task<Target> OpenAsync(CommandLine cl, TextWriter output, CancellationToken cancellationToken)
+        public static async Task<Target> OpenAsync(CliArgs cl, TextWriter output, CancellationToken cancellationToken)
         {
             var endpoint = cl.String("endpoint") switch
             {

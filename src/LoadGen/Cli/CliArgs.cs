@@ -4,12 +4,12 @@ using FaceMask.LoadGen.Scheduling;
 namespace FaceMask.LoadGen.Cli;
 
 /// <summary><c>--name value</c> options and <c>--flag</c> switches after a command word; every option must be known and used once.</summary>
-public sealed class CommandLine
+public sealed class CliArgs
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
-    public CommandLine(IReadOnlyList<string> args, string[] knownOptions, string[] knownFlags, string[]? repeatableOptions = null)
+    public CliArgs(IReadOnlyList<string> args, string[] knownOptions, string[] knownFlags, string[]? repeatableOptions = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var options = new HashSet<string>(knownOptions, StringComparer.Ordinal);

@@ -2,9 +2,9 @@ using FaceMask.LoadGen.Cli;
 
 namespace FaceMask.LoadGen.Tests;
 
-public sealed class CommandLineTests
+public sealed class CliArgsTests
 {
-    private static CommandLine Run(params string[] args) =>
+    private static CliArgs Run(params string[] args) =>
         new(args, ["rate", "duration", "count", "schedule", "rate-factor", "setting"], ["local"], ["setting"]);
 
     [Fact]
