@@ -1,5 +1,12 @@
 using BenchmarkDotNet.Running;
 using FaceMask.Benchmarks;
+using FaceMask.Benchmarks.Http;
+
+// "http": WebFront's overhead against the detector in process (see Http/HttpBenchmark.cs); not BenchmarkDotNet.
+if (args is ["http", ..])
+{
+    return await HttpBenchmark.RunAsync(args[1..], Console.Out, CancellationToken.None);
+}
 
 // BenchmarkDotNet rejects options it does not know, so --quick is taken out before it parses the rest.
 var quick = args.Contains("--quick");
@@ -15,3 +22,5 @@ foreach (var summary in summaries)
 {
     PipelineReport.Print(summary, Console.Out);
 }
+
+return 0;
