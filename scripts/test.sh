@@ -21,6 +21,11 @@ if [ -z "${FACEMASK_TEST_MYSQL:-}" ] || [ -z "${FACEMASK_TEST_S3_URL:-}" ]; then
     fi
 fi
 
+# The browser tests drive Debian's chromium (installed here when missing; quick when present).
+if ! bash scripts/install-browser.sh >&2; then
+    echo "chromium could not be installed: the browser tests will fail." >&2
+fi
+
 results="$root/TestResults"
 rm -rf "$results"
 
