@@ -19,6 +19,13 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
 {
     private const string PolicyApi = "/api/manager/policy";
 
+    /// <summary>
+    /// SimulationPlot puts the CPU panel's legend ("mean CPU", 40 px below the panel's top) where the grow-threshold
+    /// label sits for thresholds of about 66–80 %, so the what-if plot of the 70 % policy has two labels on top of each
+    /// other (reported to the lead; the default 65 % just clears it). Set to false once the plot moves one of them.
+    /// </summary>
+    private const bool KnownLegendOverlap = true;
+
     /// <summary>The red of <c>.field-error</c> in site.css (#8a1c1c): a message the eye can tell from the hints.</summary>
     private const string ErrorColour = "rgb(138, 28, 28)";
 
@@ -210,14 +217,14 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
         await Expect(plot).ToBeVisibleAsync();
         Assert.True(await plot.Locator("path").CountAsync() >= 5, "The plot draws fewer lines than load, demand, serving, booting and CPU.");
         await Expect(plot.Locator("text", new() { HasText = "Trace original, Demand mode" })).ToHaveCountAsync(1);
-        await ExpectPlotFitsAsync(page, "#what-if figure");
+        await ExpectPlotFitsAsync(page, "#what-if figure", KnownLegendOverlap);
         await Expect(Field(page, "grow_cpu_percent")).ToHaveValueAsync("70");   // the typed values stay to try again
         await whatIf.ScrollIntoViewIfNeededAsync();
         await shots.TakeAsync(page, "result");
 
         // On a phone-sized window the plot scales down with its box rather than running off the page.
         await page.SetViewportSizeAsync(420, 900);
-        await ExpectPlotFitsAsync(page, "#what-if figure");
+        await ExpectPlotFitsAsync(page, "#what-if figure", KnownLegendOverlap);
         await shots.TakeAsync(page, "result-narrow");
         await page.SetViewportSizeAsync(1280, 900);
 
@@ -231,7 +238,7 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
         await Expect(page.Locator("#what-if")).ToHaveCountAsync(0);
 
         // The same plot alone in the browser, next to the one the simulate command writes, for the eye to compare.
-        await OpenPlotAsync(context, pagePlot, shots, "plot-alone");
+        await OpenPlotAsync(context, pagePlot, shots, "plot-alone", KnownLegendOverlap);
 
         var cliPlot = Path.Combine(Screenshots.Folder, "scaling-simulate-cli.svg");
         var log = new OutputLog();
@@ -243,7 +250,7 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
         }
 
         Assert.True(cli.ExitCode == 0, "simulate failed:" + Environment.NewLine + log);
-        await OpenPlotAsync(context, cliPlot, shots, "plot-cli");
+        await OpenPlotAsync(context, cliPlot, shots, "plot-cli", allowOverlaps: false);
     }
 
     [Fact]
@@ -363,35 +370,55 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
     }
 
     /// <summary>
-    /// The SVG inside <paramref name="box"/> is drawn, lies within the box, and none of its labels runs outside the
-    /// drawing (a cut-off axis or title).
+    /// The SVG inside <paramref name="box"/> is drawn, lies within the box, none of its labels runs outside the
+    /// drawing (a cut-off axis or title), and (unless <paramref name="allowOverlaps"/>) no two labels cover each other.
+    /// Overlapping labels are always written to the test's output.
     /// </summary>
-    private static async Task ExpectPlotFitsAsync(IPage page, string box)
+    private static async Task ExpectPlotFitsAsync(IPage page, string box, bool allowOverlaps)
     {
         var fit = await page.Locator(box).EvaluateAsync<JsonElement>(
             """
             box => {
                 const svg = box.querySelector('svg');
                 const outer = box.getBoundingClientRect(), s = svg.getBoundingClientRect();
-                const out = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()])
-                    .filter(([, r]) => r.left < s.left - 0.5 || r.right > s.right + 0.5 || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5)
-                    .map(([text]) => text);
-                return { width: s.width, height: s.height, inside: s.left >= outer.left - 0.5 && s.right <= outer.right + 0.5, out };
+                const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() !== '')
+                    .map(t => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+                const out = texts.filter(({ r }) => r.left < s.left - 0.5 || r.right > s.right + 0.5 || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5)
+                    .map(t => t.text);
+                const overlaps = [];
+                texts.forEach((a, i) => texts.slice(i + 1).forEach(b => {
+                    const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+                    const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+                    if (w > 1 && h > 1) overlaps.push(`'${a.text}' and '${b.text}' share ${w.toFixed(0)}x${h.toFixed(0)} px`);
+                }));
+                const page = document.documentElement.scrollWidth <= window.innerWidth;
+                return { width: s.width, height: s.height, inside: s.left >= outer.left - 0.5 && s.right <= outer.right + 0.5, out, overlaps, page };
             }
             """);
         var width = fit.GetProperty("width").GetDouble();
+        var overlaps = fit.GetProperty("overlaps").EnumerateArray().Select(t => t.GetString()).ToList();
+        foreach (var overlap in overlaps)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"plot labels overlap at a {page.ViewportSize?.Width} px window: {overlap}");
+        }
+
         Assert.True(width > 200 && fit.GetProperty("height").GetDouble() > 150, $"The plot is not laid out: {width}x{fit.GetProperty("height").GetDouble()}.");
         Assert.True(fit.GetProperty("inside").GetBoolean(), $"The plot ({width:0} px wide) runs out of its box at a {page.ViewportSize?.Width} px window.");
+        Assert.True(fit.GetProperty("page").GetBoolean(), $"The page scrolls sideways at a {page.ViewportSize?.Width} px window.");
         Assert.Empty(fit.GetProperty("out").EnumerateArray().Select(t => t.GetString()));
+        if (!allowOverlaps)
+        {
+            Assert.Empty(overlaps);
+        }
     }
 
     /// <summary>Opens a plot file on its own (as a user opening the SVG would), checks it fits and keeps a screenshot.</summary>
-    private static async Task OpenPlotAsync(IBrowserContext context, string path, Screenshots shots, string label)
+    private static async Task OpenPlotAsync(IBrowserContext context, string path, Screenshots shots, string label, bool allowOverlaps)
     {
         var page = await context.NewPageAsync();
         await page.SetContentAsync($"<!doctype html><body style=\"margin:0\"><div id=\"plot\" style=\"display:inline-block\">{await File.ReadAllTextAsync(path, Cancel)}</div></body>");
         await Expect(page.Locator("#plot svg path").First).ToBeVisibleAsync();
-        await ExpectPlotFitsAsync(page, "#plot");
+        await ExpectPlotFitsAsync(page, "#plot", allowOverlaps);
         await shots.TakeAsync(page, label);
         TestContext.Current.TestOutputHelper?.WriteLine("plot: " + path);
     }
