@@ -56,11 +56,12 @@ public static class SimulationPlot
         {
             var y = cpu.Y(value);
             svg.Append(F($"<line x1=\"{Left}\" y1=\"{y:0.#}\" x2=\"{Width - Right}\" y2=\"{y:0.#}\" stroke=\"#999\" stroke-dasharray=\"2 3\"/>"));
-            svg.Append(F($"<text x=\"{Width - Right + 4}\" y=\"{y + 4:0.#}\" fill=\"#777\" font-size=\"10\">{label} {value:0.#} %</text>\n"));
+            svg.Append(F($"<text x=\"{Width - Right + 4}\" y=\"{y + 4:0.#}\" fill=\"#555\" font-size=\"11\">{label} {value:0.#} %</text>\n"));
         }
 
         Line(svg, cpu, minutes.Select(m => m.MeanCpu).ToList(), "#9467bd", step: false, dashed: false);
-        Legend(svg, cpu, [("mean CPU", "#9467bd", false)], below: 30);
+        // Above the panel: inside the right column it would meet the threshold labels, which go wherever the policy puts them.
+        Legend(svg, cpu, [("mean CPU", "#9467bd", false)], below: -22);
 
         svg.Append(F($"<text x=\"{Left + (Width - Left - Right) / 2:0.#}\" y=\"{height - 8:0.#}\" text-anchor=\"middle\">minute</text>\n"));
         svg.Append("</svg>\n");
@@ -88,8 +89,20 @@ public static class SimulationPlot
         }
 
         svg.Append(F($"<text transform=\"translate({Left - 44} {panel.Top + PanelHeight / 2:0.#}) rotate(-90)\" text-anchor=\"middle\" fill=\"#444\">{Escape(panel.Unit)}</text>\n"));
-        var xStep = Math.Max(1, TickStep(panel.Minutes));
+        var xStep = MinuteStep(panel.Minutes);
+        var ticks = new List<double>();
         for (var m = 0.0; m <= panel.Minutes + 1e-9; m += xStep)
+        {
+            ticks.Add(m);
+        }
+
+        // The end of the run is always labelled, unless a tick sits too close to it to leave room.
+        if (panel.Minutes - ticks[^1] > xStep / 2)
+        {
+            ticks.Add(panel.Minutes);
+        }
+
+        foreach (var m in ticks)
         {
             var x = panel.X(m);
             svg.Append(F($"<line x1=\"{x:0.#}\" y1=\"{bottom:0.#}\" x2=\"{x:0.#}\" y2=\"{bottom + 4:0.#}\" stroke=\"#333\"/>"));
@@ -166,6 +179,21 @@ public static class SimulationPlot
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(f => f * magnitude).First(s => s >= raw);
         return step;
+    }
+
+    /// <summary>A minute step that reads as time (…, 10, 15, 20, 30, 60, …) giving at most about eight ticks.</summary>
+    private static double MinuteStep(int minutes)
+    {
+        var raw = minutes / 8.0;
+        foreach (var step in new[] { 1.0, 2, 5, 10, 15, 20, 30, 60, 120, 240, 360, 720, 1440 })
+        {
+            if (step >= raw)
+            {
+                return step;
+            }
+        }
+
+        return Math.Ceiling(raw / 1440) * 1440;
     }
 
     private static string Escape(string text) => SecurityElement.Escape(text);
