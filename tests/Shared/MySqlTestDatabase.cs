@@ -1,6 +1,6 @@
 using MySqlConnector;
 
-namespace FaceMask.Tests.MySql;
+namespace FaceMask.Testing;
 
 /// <summary>
 /// A database of its own on the test MariaDB server (FACEMASK_TEST_MYSQL, printed by
