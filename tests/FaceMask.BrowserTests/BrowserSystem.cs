@@ -66,6 +66,18 @@ public sealed class BrowserSystem : IAsyncLifetime
         return context;
     }
 
+    /// <summary>A page of <paramref name="context"/> logged in as the bootstrapped administrator (the manager link shows).</summary>
+    public async Task<IPage> LogInAsAdminAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.FillAsync("#Username", AdminName);
+        await page.FillAsync("#Password", AdminPassword);
+        await page.ClickAsync("main button[type=submit]");
+        await Assertions.Expect(page.Locator("header a[href='/manager']")).ToBeVisibleAsync();
+        return page;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null)

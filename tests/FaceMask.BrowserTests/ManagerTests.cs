@@ -14,7 +14,7 @@ public sealed class ManagerTests(BrowserSystem system)
     {
         var shots = new Screenshots("manager-charts");
         await using var context = await system.NewContextAsync();
-        var page = await LogInAsAdminAsync(context);
+        var page = await system.LogInAsAdminAsync(context);
 
         // The current minute gets its point once the fleet has recorded a sample: reload until it is drawn.
         await EventuallyAsync(page, "/manager", async () => await page.Locator("svg#chart-workers :is(polyline.line, circle.dot)").CountAsync() > 0, TimeSpan.FromSeconds(90));
@@ -39,7 +39,7 @@ public sealed class ManagerTests(BrowserSystem system)
     {
         var shots = new Screenshots("manager-workers");
         await using var context = await system.NewContextAsync();
-        var page = await LogInAsAdminAsync(context);
+        var page = await system.LogInAsAdminAsync(context);
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();   // the Remove button asks for confirmation
 
         await page.GotoAsync("/manager/workers");
@@ -61,17 +61,6 @@ public sealed class ManagerTests(BrowserSystem system)
         await EventuallyAsync(page, "/manager/workers", async () => await row.GetAttributeAsync("data-state") == "Terminated", TimeSpan.FromMinutes(2));
         await Expect(row.Locator("form[action*='handler=Remove']")).ToHaveCountAsync(0);
         await shots.TakeAsync(page, "removed");
-    }
-
-    private async Task<IPage> LogInAsAdminAsync(IBrowserContext context)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.FillAsync("#Username", BrowserSystem.AdminName);
-        await page.FillAsync("#Password", system.AdminPassword);
-        await page.ClickAsync("main button[type=submit]");
-        await Expect(page.Locator("header a[href='/manager']")).ToBeVisibleAsync();
-        return page;
     }
 
     private static async Task<List<string>> WorkerIdsAsync(IPage page) =>

@@ -47,7 +47,7 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
         try
         {
             await using var context = await system.NewContextAsync();
-            var page = await LogInAsAdminAsync(context);
+            var page = await system.LogInAsAdminAsync(context);
             await page.GotoAsync("/manager/scaling");
             var shownBefore = await FormValuesAsync(page);
             Assert.Equal(Texts(stored), shownBefore);
@@ -129,7 +129,7 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
     {
         var shots = new Screenshots("scaling-decisions");
         await using var context = await system.NewContextAsync();
-        var page = await LogInAsAdminAsync(context);
+        var page = await system.LogInAsAdminAsync(context);
         await page.GotoAsync("/manager/scaling");
 
         // The switch: off and on again, each state shown after a reload (the scaler keeps it in its state).
@@ -195,7 +195,7 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
     {
         var shots = new Screenshots("scaling-what-if");
         await using var context = await system.NewContextAsync();
-        var page = await LogInAsAdminAsync(context);
+        var page = await system.LogInAsAdminAsync(context);
         var stored = await GetPolicyWithCookieAsync(page);
         await page.GotoAsync("/manager/scaling");
         var shownBefore = await FormValuesAsync(page);
@@ -282,17 +282,6 @@ public sealed partial class ScalingPageTests(BrowserSystem system)
 
         var api = await page.APIRequest.GetAsync(PolicyApi);
         Assert.Equal(403, api.Status);
-    }
-
-    private async Task<IPage> LogInAsAdminAsync(IBrowserContext context)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.FillAsync("#Username", BrowserSystem.AdminName);
-        await page.FillAsync("#Password", system.AdminPassword);
-        await page.ClickAsync("main button[type=submit]");
-        await Expect(page.Locator("header a[href='/manager']")).ToBeVisibleAsync();
-        return page;
     }
 
     private static ILocator Field(IPage page, string field) => page.Locator($"#policy [name='{field}']");
