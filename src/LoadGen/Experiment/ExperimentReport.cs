@@ -134,7 +134,7 @@ public static class ExperimentReport
         foreach (var r in results.Where(r => r.Calibration is not null))
         {
             var c = r.Calibration!;
-            md.AppendLine(I($"- calibration before the {r.Mode} run: one worker, open loop {c.Rate}/s for 10 s warm-up + {c.Measured.TotalSeconds:0} s measured: {c.OkPerSecond:0.00} answers/s for {c.WorkerCores:0.000} cores of the worker process (/proc) = {c.CpuPercent:0.0} % of the quota → μ = {c.Capacity:0.00} requests/s at 100 %."));
+            md.AppendLine(I($"- calibration before the {r.Mode} run, worker #1 alone: at rest {c.IdleCores:0.000} cores = {c.IdlePercent:0.0} % of the quota (the silo's own work: timers, metrics, membership); saturated by a closed loop of {c.Clients} clients for {c.Measured.TotalSeconds:0} s: {c.OkPerSecond:0.00} answers/s at {c.CpuPercent:0.0} % of the quota, p50 {c.Latency.P50:0} ms → μ = {c.Capacity:0.00} requests/s, {c.CpuMsPerRequest:0.0} ms of CPU per answer above the rest level."));
         }
 
         md.AppendLine(I($"- μ used for the demand d_t and the prediction: {first.Capacity:0.00} requests/s per worker{(settings.Capacity is null ? " (the first calibration)" : " (given with --capacity)")}."));

@@ -10,14 +10,25 @@ using FaceMask.LoadGen.Scheduling;
 
 namespace FaceMask.LoadGen.Experiment;
 
-/// <summary>One worker's capacity measured under the quota: a steady open loop at <see cref="Rate"/>, its process's CPU from /proc.</summary>
-public sealed record Calibration(double Rate, double OkPerSecond, double WorkerCores, double Quota, TimeSpan Measured)
+/// <summary>
+/// One worker's capacity under the quota, measured: first its CPU at rest (the silo's own overhead), then its
+/// throughput in a closed loop of <see cref="Clients"/> clients, which keeps it saturated; CPU of the worker process
+/// from /proc.
+/// </summary>
+public sealed record Calibration(
+    double IdleCores, int Clients, double OkPerSecond, double WorkerCores, double Quota, TimeSpan Measured, FaceMask.LoadGen.Stats.LatencySummary Latency)
 {
-    /// <summary>The worker's CPU as a % of its quota.</summary>
+    /// <summary>The worker's CPU at rest as a % of its quota.</summary>
+    public double IdlePercent => 100 * IdleCores / Quota;
+
+    /// <summary>The worker's CPU while saturated as a % of its quota (≈ 100 when the quota is what limits it).</summary>
     public double CpuPercent => 100 * WorkerCores / Quota;
 
-    /// <summary>μ: requests/s at 100 % of the quota = answered/s ÷ (CPU fraction of the quota).</summary>
-    public double Capacity => OkPerSecond / (WorkerCores / Quota);
+    /// <summary>μ: what one worker answers per second at 100 % of its quota, its saturated throughput.</summary>
+    public double Capacity => OkPerSecond;
+
+    /// <summary>CPU one answer costs on top of the overhead at rest, in ms.</summary>
+    public double CpuMsPerRequest => 1000 * Math.Max(0, WorkerCores - IdleCores) / OkPerSecond;
 }
 
 /// <summary>Everything one mode's run produced.</summary>
@@ -42,9 +53,10 @@ public sealed record ModeResult(
 /// <summary>Runs the experiment for each mode on a fresh system (or on the given one), then writes the report.</summary>
 public sealed class ExperimentRunner(ExperimentSettings settings, TextWriter output)
 {
-    private const double CalibrationRate = 5;
-    private static readonly TimeSpan CalibrationWarmUp = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan CalibrationLength = TimeSpan.FromSeconds(30);
+    private const int CalibrationClients = 4;
+    private static readonly TimeSpan CalibrationIdle = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CalibrationWarmUp = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CalibrationLength = TimeSpan.FromSeconds(25);
 
     public async Task<IReadOnlyList<ModeResult>> RunAsync(CancellationToken cancellationToken)
     {
@@ -62,6 +74,7 @@ public sealed class ExperimentRunner(ExperimentSettings settings, TextWriter out
 
             LocalSystem? system = null;
             FirstWorkerQuota? quota = null;
+            SystemProcess? firstWorker = null;
             try
             {
                 Uri baseAddress;
@@ -77,9 +90,12 @@ public sealed class ExperimentRunner(ExperimentSettings settings, TextWriter out
                             Environment = settings.ScalerEnvironment(),
                         },
                         cancellationToken);
-                    var first = system.Processes().FirstOrDefault(p => p.Name == "worker-1")
+                    var processes = system.Processes();
+                    await Say("processes: " + string.Join(", ", processes.Select(p => $"{p.Name} (pid {p.Pid}: {CommandLine(p.Pid)})")));
+                    var first = processes.FirstOrDefault(p => p.Name == "worker-1")
                         ?? throw new InvalidOperationException("Worker #1 of the local system was not found in /proc.");
                     quota = FirstWorkerQuota.Apply(first.Pid, settings.Quota);
+                    firstWorker = first;
                     baseAddress = system.BaseAddress;
                     admin = system.Admin;
                     await Say($"up at {baseAddress}; worker #1 (pid {first.Pid}) under the quota in {quota.GroupPath}");
@@ -94,13 +110,27 @@ public sealed class ExperimentRunner(ExperimentSettings settings, TextWriter out
                 var manager = new ManagerClient(http, admin);
                 var sender = new FaceMaskSender(http, images, Endpoint.CpuTest, null, settings.Timeout);
                 await manager.DisableScalerAsync(cancellationToken);
+                if (system is not null)
+                {
+                    // The policy's bounds go to the fleet, which launches workers up to the minimum: wait until it
+                    // has taken in worker #1, or it would start a second one "to meet the minimum".
+                    await WaitForFleetAsync(manager, cancellationToken);
+                }
+
                 var policy = await manager.PutPolicyAsync(ExperimentSettings.Policy(mode), cancellationToken);
 
                 Calibration? calibration = null;
                 if (system is not null)
                 {
-                    calibration = await CalibrateAsync(system, sender, cancellationToken);
-                    await Say($"calibration: {calibration.OkPerSecond:0.00} answers/s at {calibration.CpuPercent:0.0} % of the quota → μ = {calibration.Capacity:0.00} requests/s per worker");
+                    calibration = await CalibrateAsync(system, firstWorker!, sender, cancellationToken);
+                    var active = await ActiveWorkersAsync(manager, cancellationToken);
+                    if (active.Count != 1)
+                    {
+                        throw new InvalidOperationException(
+                            $"The calibration needs exactly one worker, but the fleet has {active.Count}: {string.Join(", ", active.Select(w => $"{w.Name} {w.State}"))}.");
+                    }
+
+                    await Say($"calibration: at rest {calibration.IdlePercent:0.0} % of the quota; saturated {calibration.OkPerSecond:0.00} answers/s at {calibration.CpuPercent:0.0} % (p50 {calibration.Latency.P50:0} ms) → μ = {calibration.Capacity:0.00} requests/s per worker, {calibration.CpuMsPerRequest:0.0} ms CPU per answer");
                 }
 
                 capacity ??= calibration?.Capacity ?? throw new InvalidOperationException("No capacity: give --capacity.");
@@ -133,19 +163,54 @@ public sealed class ExperimentRunner(ExperimentSettings settings, TextWriter out
         return results;
     }
 
-    private async Task<Calibration> CalibrateAsync(LocalSystem system, FaceMaskSender sender, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<WorkerInfo>> ActiveWorkersAsync(ManagerClient manager, CancellationToken cancellationToken) =>
+        [.. (await manager.WorkersAsync(cancellationToken)).Where(w => w.State is WorkerState.Pending or WorkerState.Starting or WorkerState.Running)];
+
+    /// <summary>Until the fleet lists exactly one worker, Running (worker #1 adopted), for up to a minute.</summary>
+    private async Task WaitForFleetAsync(ManagerClient manager, CancellationToken cancellationToken)
     {
-        await Say($"calibrating: {CalibrationRate}/s for {CalibrationWarmUp.TotalSeconds:0} s warm-up + {CalibrationLength.TotalSeconds:0} s measured on worker #1");
-        var runner = new OpenLoopRunner(sender, settings.Concurrency);
-        await runner.RunAsync(RateSchedule.Constant(CalibrationRate, CalibrationWarmUp), new RunRecorder(), cancellationToken);
-        var worker = system.Processes().Where(p => p.Name == "worker-1").ToList();
-        var meter = new CpuMeter(worker);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var active = await ActiveWorkersAsync(manager, cancellationToken);
+            if (active is [{ State: WorkerState.Running }])
+            {
+                await Say($"fleet: {active[0].Name} Running after {clock.Elapsed.TotalSeconds:0.0} s");
+                return;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                throw new TimeoutException(
+                    $"The fleet did not list worker #1 alone as Running within a minute: {string.Join(", ", active.Select(w => $"{w.Name} {w.State}"))}.");
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    private async Task<Calibration> CalibrateAsync(LocalSystem system, SystemProcess worker, FaceMaskSender sender, CancellationToken cancellationToken)
+    {
+        await Say($"calibrating worker #1: {CalibrationIdle.TotalSeconds:0} s at rest, then a closed loop of {CalibrationClients} clients, {CalibrationWarmUp.TotalSeconds:0} s warm-up + {CalibrationLength.TotalSeconds:0} s measured");
+        var idleMeter = new CpuMeter([worker]);
+        await Task.Delay(CalibrationIdle, cancellationToken);
+        var idle = idleMeter.Read().Processes.SingleOrDefault(p => p.Pid == worker.Pid)?.Cores
+            ?? throw new InvalidOperationException($"Worker #1 (pid {worker.Pid}) ended during the calibration.");
+
         var recorder = new RunRecorder();
-        await runner.RunAsync(RateSchedule.Constant(CalibrationRate, CalibrationLength), recorder, cancellationToken);
+        var closed = new ClosedLoopRunner(sender).RunAsync(CalibrationClients, CalibrationLength, CalibrationWarmUp, recorder, cancellationToken);
+        await Task.Delay(CalibrationWarmUp, cancellationToken);
+        var meter = new CpuMeter([worker]);
+        var result = await closed;
         var reading = meter.Read();
-        var ok = recorder.Records().Count(r => r.Outcome == RequestOutcome.Ok);
-        var cores = reading.Processes.Single().Cores;
-        return new Calibration(CalibrationRate, ok / reading.Wall.TotalSeconds, cores, settings.Quota, reading.Wall);
+        var cores = reading.Processes.SingleOrDefault(p => p.Pid == worker.Pid)?.Cores
+            ?? throw new InvalidOperationException($"Worker #1 (pid {worker.Pid}) ended during the calibration.");
+        if (result.Errors > 0)
+        {
+            await Say($"  calibration errors: {string.Join(", ", result.ErrorsByKind.Select(e => $"{e.Key} × {e.Value}"))}");
+        }
+
+        return new Calibration(idle, CalibrationClients, result.OkPerSecond, cores, settings.Quota, result.Measured, result.Latency);
     }
 
     private async Task<ModeResult> RunTraceAsync(
@@ -228,6 +293,19 @@ public sealed class ExperimentRunner(ExperimentSettings settings, TextWriter out
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+            return text.Length <= 120 ? text : text[..120] + "…";
+        }
+        catch (IOException)
+        {
+            return "?";
         }
     }
 
