@@ -144,7 +144,7 @@ public static class ExperimentReport
         foreach (var r in results)
         {
             var others = r.Cpu.Machine - r.Cpu.Ours;
-            md.AppendLine(I($"- {r.Mode} run: load average {MachineLoad.Format(r.LoadBefore)} at the start (after waiting {r.QuietWait.TotalMinutes:0.0} min for the 1-minute figure to fall below {settings.QuietLoad:0.#}), {MachineLoad.Format(r.LoadAfter)} at the end. The system under test and the load generator used {r.Cpu.Ours:0.00} cores on average, the whole machine {r.Cpu.Machine:0.00} of {r.Cpu.Cores}: other work took ≈ {Math.Max(0, others):0.00} cores. Worker boots (launch → Running): {Boots(r.BootSeconds)}."));
+            md.AppendLine(I($"- {r.Mode} run: load average {MachineLoad.Format(r.LoadBefore)} at the start (after waiting {r.QuietWait.TotalMinutes:0.0} min for the 1-minute figure to fall below {settings.QuietLoad:0.#}), {MachineLoad.Format(r.LoadAfter)} at the end. The system under test and the load generator used {r.Cpu.Ours:0.00} cores on average, the whole machine {r.Cpu.Machine:0.00} of {r.Cpu.Cores}: {OtherWork(others)}. Worker boots (launch → Running): {Boots(r.BootSeconds)}."));
         }
 
         md.AppendLine(I($"- simulator's boot delay for the same-trace prediction: {predictions[0].BootTicks} tick(s) (median measured boot ÷ period, rounded)."));
@@ -265,6 +265,11 @@ public static class ExperimentReport
 
     private static string Latency(LatencySummary l, bool p95Only = false) =>
         l.Count == 0 ? "–" : p95Only ? I($"{l.P95:0}") : I($"{l.P50:0} / {l.P95:0} / {l.P99:0}");
+
+    /// <summary>Machine busy time (/proc/stat) minus our processes' own counters: small differences either way are measurement error.</summary>
+    public static string OtherWork(double cores) => cores >= 0.05
+        ? I($"other work took ≈ {cores:0.00} cores")
+        : I($"no other work measurable (difference {cores:+0.00;-0.00;0.00} cores, within the error between /proc/stat and the processes' own counters)");
 
     private static string Boots(IReadOnlyList<double> seconds) =>
         seconds.Count == 0 ? "none launched" : I($"{seconds.Count} launched, {seconds.Min():0.0}–{seconds.Max():0.0} s, median {seconds.Order().ElementAt(seconds.Count / 2):0.0} s");
