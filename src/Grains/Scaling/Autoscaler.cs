@@ -1,7 +1,13 @@
 namespace FaceMask.Grains.Scaling;
 
-/// <summary>What the scaler observed at one tick: every Pending/Starting (booting) and Running (serving) worker.</summary>
-public sealed record ScalerObservations(DateTimeOffset At, IReadOnlyList<WorkerObservation> Workers);
+/// <summary>
+/// What the scaler observed at one tick: every Pending/Starting (booting) and Running (serving) worker, and how long
+/// Demand mode keeps capacity samples (10 minutes unless a time-compressed run shortens it with the tick period).
+/// </summary>
+public sealed record ScalerObservations(DateTimeOffset At, IReadOnlyList<WorkerObservation> Workers)
+{
+    public TimeSpan CapacityWindow { get; init; } = CapacityEstimator.DefaultWindow;
+}
 
 /// <summary>One μ estimate: a serving worker's completed rate ÷ its CPU fraction, at a tick.</summary>
 [GenerateSerializer, Immutable, Alias("facemask.CapacitySample")]
@@ -11,7 +17,7 @@ public sealed record CapacitySample(
 
 /// <summary>
 /// What the scaler carries from tick to tick (persisted by ScalerGrain): the cooldown after a removal, Demand
-/// mode's capacity samples (last 10 minutes) and estimate, and its recent desired sizes (stabilization window).
+/// mode's capacity samples (those of the capacity window, 10 minutes by default) and estimate, and its recent desired sizes (stabilization window).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("facemask.ScalerMemory")]
 public sealed record ScalerMemory

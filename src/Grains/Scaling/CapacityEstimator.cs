@@ -8,7 +8,7 @@ internal sealed record CapacityEstimate(IReadOnlyList<CapacitySample> Samples, d
 /// between 10 % and 90 % gives its completed rate over the same 2 minutes ÷ (CPU / 100). Completed, not received:
 /// a window that straddles a load step has received more than the CPU paid for. Below 10 % the CPU is mostly idle
 /// overhead, above 90 % the worker may be saturated and queueing, so both ends are left out. μ̂ is the median of
-/// the samples of the last 10 minutes (robust to a noisy worker); without new samples the last estimate stays.
+/// the samples of the capacity window (the last 10 minutes by default) (robust to a noisy worker); without new samples the last estimate stays.
 /// </summary>
 public static class CapacityEstimator
 {
@@ -18,7 +18,8 @@ public static class CapacityEstimator
     /// <summary>Bounds the persisted memory whatever the fleet size (64 workers × 10 ticks fit).</summary>
     public const int SampleLimit = 1000;
 
-    public static TimeSpan Window { get; } = TimeSpan.FromMinutes(10);
+    /// <summary>The default retention of samples; each tick's observations say the one in force.</summary>
+    public static TimeSpan DefaultWindow { get; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The capacity sample a worker gives at a tick, or null when it gives none.</summary>
     public static double? Sample(WorkerObservation worker)
@@ -40,7 +41,12 @@ public static class CapacityEstimator
             .OfType<double>()
             .Select(s => new CapacitySample(observations.At, s))
             .ToList();
-        var cutoff = observations.At - Window;
+        if (observations.CapacityWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("The capacity window must be positive.", nameof(observations));
+        }
+
+        var cutoff = observations.At - observations.CapacityWindow;
         var kept = state.CapacitySamples
             .Where(s => s.At > cutoff)
             .Concat(fresh)

@@ -105,7 +105,7 @@ public sealed class ScalerGrain(
         {
             policy = await GrainFactory.GetGrain<IPolicyGrain>(Key).GetAsync();
             var fleet = GrainFactory.GetGrain<IFleetGrain>(Key);
-            var observations = await new ScalerInputs(GrainFactory, _options.MetricsTimeout, logger).ObserveAsync(fleet, now);
+            var observations = await new ScalerInputs(GrainFactory, _options, logger).ObserveAsync(fleet, now);
             var verdict = Autoscaler.Decide(policy, observations, state.Memory);
             var applied = await ScalerApply.ApplyAsync(fleet, verdict);
             state.Remember(applied.RemovedAny || applied.Error is null

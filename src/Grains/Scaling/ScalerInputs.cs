@@ -5,14 +5,12 @@ namespace FaceMask.Grains.Scaling;
 
 /// <summary>
 /// What a tick observes of a fleet: every booting (Pending/Starting) and serving (Running) worker, and for each
-/// serving one its arrival rate over the last minute and its CPU and completed rate over the last two. A worker
-/// whose metrics fail, come late or cover no time gives a missing metric (null), never a zero.
+/// serving one its arrival rate over the last <see cref="ScalerOptions.ArrivalWindow"/> (a minute) and its CPU and
+/// completed rate over the last <see cref="ScalerOptions.CpuWindow"/> (two). A worker whose metrics fail, come late or
+/// cover no time gives a missing metric (null), never a zero. The observations carry the capacity window for Decide.
 /// </summary>
-public sealed class ScalerInputs(IGrainFactory grains, TimeSpan timeout, ILogger logger)
+public sealed class ScalerInputs(IGrainFactory grains, ScalerOptions options, ILogger logger)
 {
-    public static readonly TimeSpan ArrivalWindow = TimeSpan.FromMinutes(1);
-    public static readonly TimeSpan CpuWindow = TimeSpan.FromMinutes(2);
-
     public async Task<ScalerObservations> ObserveAsync(IFleetGrain fleet, DateTimeOffset now)
     {
         var workers = (await fleet.ListAsync(null))
@@ -20,7 +18,7 @@ public sealed class ScalerInputs(IGrainFactory grains, TimeSpan timeout, ILogger
             .OrderBy(w => w.Name, StringComparer.Ordinal)
             .ToList();
         var observed = await Task.WhenAll(workers.Select(ObserveAsync));
-        return new ScalerObservations(now, observed);
+        return new ScalerObservations(now, observed) { CapacityWindow = options.CapacityWindow };
     }
 
     private async Task<WorkerObservation> ObserveAsync(WorkerInfo worker)
@@ -31,8 +29,8 @@ public sealed class ScalerInputs(IGrainFactory grains, TimeSpan timeout, ILogger
         }
 
         var metrics = grains.GetGrain<IWorkerGrain>(worker.Id);
-        var arrivals = WindowAsync(metrics, worker.Id, ArrivalWindow);
-        var recent = WindowAsync(metrics, worker.Id, CpuWindow);
+        var arrivals = WindowAsync(metrics, worker.Id, options.ArrivalWindow);
+        var recent = WindowAsync(metrics, worker.Id, options.CpuWindow);
         var (last, two) = (await arrivals, await recent);
         return new WorkerObservation(
             worker.Id,
@@ -46,7 +44,7 @@ public sealed class ScalerInputs(IGrainFactory grains, TimeSpan timeout, ILogger
     {
         try
         {
-            return await metrics.WindowAsync(window).WaitAsync(timeout);
+            return await metrics.WindowAsync(window).WaitAsync(options.MetricsTimeout);
         }
         catch (Exception ex)
         {

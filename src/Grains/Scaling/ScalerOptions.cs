@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FaceMask.Grains.Fleet;
 
 namespace FaceMask.Grains.Scaling;
 
@@ -22,6 +23,18 @@ public sealed class ScalerOptions : IValidatableObject
     /// <summary>Deadline of each worker's metrics call in a tick; a late answer counts as a missing metric.</summary>
     public TimeSpan MetricsTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The window of Demand mode's arrival rate λ̂ (the original's minute). A time-compressed experiment shortens it
+    /// with <see cref="Period"/>, so that one tick still looks at one period of arrivals.
+    /// </summary>
+    public TimeSpan ArrivalWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The window of each worker's CPU average and completed rate (the original's 2 minutes, two ticks).</summary>
+    public TimeSpan CpuWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long Demand mode keeps capacity samples for its median μ̂ (10 minutes, ten ticks).</summary>
+    public TimeSpan CapacityWindow { get; set; } = CapacityEstimator.DefaultWindow;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Period < TimeSpan.FromSeconds(1))
@@ -32,6 +45,21 @@ public sealed class ScalerOptions : IValidatableObject
         if (MetricsTimeout <= TimeSpan.Zero || MetricsTimeout >= Period)
         {
             yield return new ValidationResult("Scaler:MetricsTimeout must be positive and shorter than Scaler:Period.", [nameof(MetricsTimeout)]);
+        }
+
+        // A worker keeps its raw samples for WorkerMetricsHistory.RawRetention: a longer window has nothing to average.
+        foreach (var (name, window) in new[] { (nameof(ArrivalWindow), ArrivalWindow), (nameof(CpuWindow), CpuWindow) })
+        {
+            if (window < TimeSpan.FromSeconds(1) || window > WorkerMetricsHistory.RawRetention)
+            {
+                yield return new ValidationResult(
+                    $"Scaler:{name} must be between 1 second and {WorkerMetricsHistory.RawRetention.TotalMinutes:0} minutes.", [name]);
+            }
+        }
+
+        if (CapacityWindow < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("Scaler:CapacityWindow must be at least 1 second.", [nameof(CapacityWindow)]);
         }
     }
 }

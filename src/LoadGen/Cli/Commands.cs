@@ -10,7 +10,7 @@ namespace FaceMask.LoadGen.Cli;
 /// <summary>The <c>run</c> (open loop) and <c>closed</c> (closed loop, saturation) commands.</summary>
 public static class Commands
 {
-    public const string Usage = """
+    public const string Usage = $$"""
         FaceMask load generator
 
           run     open loop: requests start on schedule whatever the latency
@@ -24,6 +24,7 @@ public static class Commands
             --clients N | --clients 1,2,4,8 | --step [--max-clients 64]
             [--duration 20s] [--warmup 5s] [--endpoint ...] [--images ...] [--user/--password] [--csv out.csv]
 
+        {{Experiment.ExperimentCommand.Usage}}
         Durations: 500ms, 60s, 2m, 1h or hh:mm:ss. Images: every png/jpg/jpeg/gif under the folder,
         by default ../shared/fixtures beside the checkout. --local starts the embedded default
         (WebFront + workers) on free ports with its data in a temporary folder, and stops it at the end.
@@ -41,6 +42,7 @@ public static class Commands
             {
                 ["run", .. var rest] => await RunAsync(rest, output, cancellationToken),
                 ["closed", .. var rest] => await ClosedAsync(rest, output, cancellationToken),
+                ["experiment", .. var rest] => await Experiment.ExperimentCommand.RunAsync(rest, output, cancellationToken),
                 [] or ["help" or "--help" or "-h", ..] => Help(output),
                 [var other, ..] => throw new UsageException($"Unknown command '{other}'."),
             };

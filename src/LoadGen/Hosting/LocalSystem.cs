@@ -17,6 +17,12 @@ public sealed record LocalSystemOptions
     /// <summary>Extra WebFront settings, e.g. <c>--Fleet:Local:CpuQuotaCores=0.5</c>.</summary>
     public IReadOnlyList<string> Settings { get; init; } = [];
 
+    /// <summary>
+    /// Extra environment variables of WebFront, e.g. <c>Scaler__Period</c>. Its workers inherit them (worker #1 and every
+    /// worker the fleet starts), unlike settings on the command line, which reach only what each parent forwards.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The WebFront program; by default the build of this checkout in this program's configuration.</summary>
     public string? WebFrontPath { get; init; }
 
@@ -88,6 +94,11 @@ public sealed class LocalSystem : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in options.Environment)
+        {
+            start.Environment[name] = value;
         }
 
         // The password goes through the environment, not the command line other users can read in /proc.

@@ -77,4 +77,39 @@ public sealed class CapacityEstimatorTests
         Assert.Equal([T0.AddMinutes(2), T0.AddMinutes(11)], verdict.Next.CapacitySamples.Select(s => s.At));
         Assert.Equal(21.5, verdict.CapacityEstimate!.Value, 9);
     }
+
+    [Fact]
+    public void ByDefaultObservationsKeepSamplesForTenMinutes()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(10), At(0).CapacityWindow);
+        Assert.Equal(CapacityEstimator.DefaultWindow, new ScalerOptions().CapacityWindow);
+    }
+
+    [Fact]
+    public void AShorterCapacityWindowForgetsSamplesSooner()
+    {
+        // A time-compressed run: 10-second ticks keep ten ticks of samples, 100 seconds.
+        var old = ScalerMemory.Empty with
+        {
+            CapacitySamples = [new CapacitySample(T0, 30), new CapacitySample(T0.AddSeconds(10), 30), new CapacitySample(T0.AddSeconds(20), 30)],
+            CapacityEstimate = 30,
+        };
+        var observations = new ScalerObservations(T0.AddSeconds(110), [Serving(1, 50, received: 6.5, completed: 6.5)])
+        {
+            CapacityWindow = TimeSpan.FromSeconds(100),
+        };
+
+        var verdict = Autoscaler.Decide(Demand, observations, old);
+
+        Assert.Equal([T0.AddSeconds(20), T0.AddSeconds(110)], verdict.Next.CapacitySamples.Select(s => s.At));
+        Assert.Equal(21.5, verdict.CapacityEstimate!.Value, 9);
+    }
+
+    [Fact]
+    public void ANonPositiveCapacityWindowIsRefused()
+    {
+        var observations = At(0, Serving(1, 50, received: 6, completed: 6)) with { CapacityWindow = TimeSpan.Zero };
+
+        Assert.Throws<ArgumentException>(() => Autoscaler.Decide(Demand, observations, ScalerMemory.Empty));
+    }
 }

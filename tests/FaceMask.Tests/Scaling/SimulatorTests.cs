@@ -198,6 +198,29 @@ public sealed class SimulatorTests
         Assert.True(root.Descendants().Count(e => e.Name.LocalName == "path") >= 5);
     }
 
+    [Fact]
+    public void ACallersTraceRunsLikeTheNamedTraceWithTheSameLoads()
+    {
+        var named = Run(Traces.Original, ScalingMode.Demand);
+        var own = new LoadTrace("mine", "the original's loads, one per tick", Traces.Get(Traces.Original).Load);
+
+        var run = Simulator.RunDetailed(
+            new SimulationRequest("not a known trace", ScalingPolicy.Default with { Mode = ScalingMode.Demand }, Mu, BootMinutes: 2, Noise: false, Seed: 1), own);
+
+        Assert.Equal(named.Report.Minutes, run.Report.Minutes);
+        Assert.Equal(named.Report.Metrics, run.Report.Metrics);
+    }
+
+    [Fact]
+    public void ACallersTraceIsRefusedWhenEmptyOrNegative()
+    {
+        var request = new SimulationRequest("mine", ScalingPolicy.Default, Mu);
+
+        Assert.Throws<ArgumentException>(() => Simulator.RunDetailed(request, new LoadTrace("mine", "", [])));
+        Assert.Throws<ArgumentException>(() => Simulator.RunDetailed(request, new LoadTrace("mine", "", [1, -1])));
+        Assert.Throws<ArgumentException>(() => Simulator.RunDetailed(request with { WorkerCapacity = 0 }, new LoadTrace("mine", "", [1])));
+    }
+
     private static SimulationRun Run(string trace, ScalingMode mode, bool noise = false, double prior = Mu) =>
         Simulator.RunDetailed(new SimulationRequest(
             trace, ScalingPolicy.Default with { Mode = mode, CapacityPrior = prior }, Mu, BootMinutes: 2, noise, Seed: 1));

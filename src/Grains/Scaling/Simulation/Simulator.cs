@@ -36,7 +36,33 @@ public static class Simulator
             throw new ArgumentException(string.Join(" ", errors), nameof(request));
         }
 
-        var trace = Traces.Get(request.Trace);
+        return Simulate(request, Traces.Get(request.Trace));
+    }
+
+    /// <summary>
+    /// A run on a trace of the caller's own, one value per tick (e.g. an experiment's time-compressed steps); the
+    /// request's trace name is not looked up.
+    /// </summary>
+    public static SimulationRun RunDetailed(SimulationRequest request, LoadTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(trace);
+        var errors = ValidateSettings(request).ToList();
+        if (trace.Load.Count == 0 || trace.Load.Any(l => !double.IsFinite(l) || l < 0))
+        {
+            errors.Add("A trace needs at least one load value, each a finite number ≥ 0.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(request));
+        }
+
+        return Simulate(request, trace);
+    }
+
+    private static SimulationRun Simulate(SimulationRequest request, LoadTrace trace)
+    {
         var policy = request.Policy;
         var mu = request.WorkerCapacity;
         var random = new Random(request.Seed);
@@ -119,6 +145,13 @@ public static class Simulator
             errors.Add($"Unknown trace '{request.Trace}'; known traces: {string.Join(", ", Traces.Names)}.");
         }
 
+        errors.AddRange(ValidateSettings(request));
+        return errors;
+    }
+
+    private static List<string> ValidateSettings(SimulationRequest request)
+    {
+        var errors = new List<string>();
         if (request.Policy is null)
         {
             errors.Add("A policy is required.");
