@@ -18,8 +18,11 @@ public sealed partial class EmbeddedWorker(
     private const int SigTerm = 15;
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
-    /// <summary>Settings WebFront hands to worker #1: its detector, and the fleet, metrics and scaler it hosts.</summary>
-    private static readonly string[] ForwardedSections = ["Detector", "Fleet", "WorkerMetrics", "Scaler"];
+    /// <summary>
+    /// Settings WebFront hands to worker #1: its detector, the fleet, metrics and scaler it hosts, and the cluster's
+    /// reminder and membership timings (a scaler period under a minute needs the reminder minimum lowered).
+    /// </summary>
+    private static readonly string[] ForwardedSections = ["Detector", "Fleet", "WorkerMetrics", "Scaler", "Cluster:Reminders", "Cluster:Membership"];
 
     public const string FirstWorkerName = "worker-1";
 

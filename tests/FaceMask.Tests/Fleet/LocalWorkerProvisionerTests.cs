@@ -149,6 +149,17 @@ public sealed class LocalWorkerProvisionerTests : IDisposable
         Directory.Delete(_cgroupRoot, recursive: true);
     }
 
+    [Fact]
+    public void HandsTheScalerAndReminderSettingsToEveryWorkerSinceAnyOfThemMayHostTheScaler()
+    {
+        using var provisioner = NewProvisioner();
+
+        var start = provisioner.StartInfo(NewLaunch(), 11111, 30000, null);
+
+        Assert.Equal("00:00:10", start.Environment["Scaler__Period"]);
+        Assert.Equal("00:00:01", start.Environment["Cluster__Reminders__MinimumReminderPeriod"]);
+    }
+
     private async Task<WorkerInstance> StartAsync(LocalWorkerProvisioner provisioner, WorkerLaunch launch)
     {
         var instance = await provisioner.StartAsync(launch, Cancellation);
@@ -163,6 +174,8 @@ public sealed class LocalWorkerProvisionerTests : IDisposable
             ["Cluster:SqlitePath"] = "/tmp/facemask-test.db",
             ["Worker:ParentProcessId"] = "4242",
             ["Worker:Name"] = "the-parents-name",
+            ["Scaler:Period"] = "00:00:10",
+            ["Cluster:Reminders:MinimumReminderPeriod"] = "00:00:01",
         }).Build();
         var options = new LocalProvisionerOptions
         {

@@ -36,7 +36,7 @@ public sealed class WorkerUserData(IOptions<AwsProvisionerOptions> options, ICon
 
         """;
 
-    private static readonly string[] DefaultSections = ["Cluster", "Detector", "Fleet", "WorkerMetrics", "Logging", "Worker", "Storage", "Uploads", "Accounts"];
+    private static readonly string[] DefaultSections = ["Cluster", "Detector", "Fleet", "WorkerMetrics", "Scaler", "Logging", "Worker", "Storage", "Uploads", "Accounts"];
 
     // Per worker, or meaningful only on the machine that set them.
     private static readonly HashSet<string> SkippedKeys = new(

@@ -23,6 +23,6 @@ public sealed class LocalProvisionerOptions
 
     public string CgroupRoot { get; set; } = "/sys/fs/cgroup/cpu";
 
-    /// <summary>Configuration sections handed down to each worker; default Cluster, Detector, Fleet, WorkerMetrics, Logging, Worker.</summary>
+    /// <summary>Configuration sections handed down to each worker; default Cluster, Detector, Fleet, WorkerMetrics, Scaler, Logging, Worker (every silo may host the scaler, so all must agree on its period).</summary>
     public string[]? ForwardSections { get; set; }
 }

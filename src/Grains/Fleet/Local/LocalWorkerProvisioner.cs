@@ -26,7 +26,7 @@ public sealed partial class LocalWorkerProvisioner(
     private const int SigTerm = 15;
     private const string CgroupFolder = "facemask";
     private static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(1);
-    private static readonly string[] DefaultSections = ["Cluster", "Detector", "Fleet", "WorkerMetrics", "Logging", "Worker"];
+    private static readonly string[] DefaultSections = ["Cluster", "Detector", "Fleet", "WorkerMetrics", "Scaler", "Logging", "Worker"];
     private static readonly HashSet<string> PerWorkerKeys = new(
         ["Worker:Name", "Worker:Id", "Worker:SiloPort", "Worker:GatewayPort", "WorkerMetrics:WorkerId", "WorkerMetrics:CpuCores"],
         StringComparer.OrdinalIgnoreCase);
