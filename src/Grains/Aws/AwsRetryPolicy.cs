@@ -18,14 +18,14 @@ public sealed class AwsRetryPolicy(int maxAttempts, TimeSpan baseDelay, TimeSpan
         {
             try
             {
-                return await call(cancellationToken).ConfigureAwait(false);
+                return await call(cancellationToken);
             }
             catch (Exception ex) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested && IsRetryable(ex))
             {
                 var delay = Backoff(attempt);
                 logger.LogInformation("{Service} {Action} attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
                     service, action, attempt, ex.Message, (int)delay.TotalMilliseconds);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, cancellationToken);
             }
         }
     }

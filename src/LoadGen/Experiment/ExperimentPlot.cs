@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Security;
 using System.Text;
 using FaceMask.Grains.Scaling;
+using FaceMask.Grains.Scaling.Simulation;
 
 namespace FaceMask.LoadGen.Experiment;
 
@@ -135,68 +134,17 @@ public static class ExperimentPlot
         }
     }
 
-    /// <summary>A polyline over the ticks; a step line holds each tick's value across its period; gaps stay gaps.</summary>
-    private static void Line(StringBuilder svg, Panel panel, IReadOnlyList<double?> values, string colour, bool stepLine, bool dashed = false, double width = 2, double opacity = 1)
-    {
-        var path = new StringBuilder();
-        var open = false;
-        for (var t = 0; t < values.Count; t++)
-        {
-            if (values[t] is not { } v)
-            {
-                open = false;
-                continue;
-            }
+    private static void Line(StringBuilder svg, Panel panel, IReadOnlyList<double?> values, string colour, bool stepLine, bool dashed = false, double width = 2, double opacity = 1) =>
+        SvgPlot.Line(svg, values, panel.X, panel.Y, colour, stepLine, dashed, width, opacity);
 
-            var y = panel.Y(v);
-            if (stepLine)
-            {
-                path.Append(open ? F($"V{y:0.##}") : F($"M{panel.X(t):0.##} {y:0.##}"));
-                path.Append(F($"H{panel.X(t + 1):0.##}"));
-            }
-            else
-            {
-                path.Append(F($"{(open ? "L" : "M")}{panel.X(t + 0.5):0.##} {y:0.##}"));
-            }
+    private static void Legend(StringBuilder svg, Panel panel, IReadOnlyList<(string Label, string Colour, bool Dashed)> items, double below = 0) =>
+        SvgPlot.Legend(svg, Width - Right + 10, panel.Top + 10 + below, items);
 
-            open = true;
-        }
+    private static double Nice(double value) => SvgPlot.Nice(value);
 
-        if (path.Length > 0)
-        {
-            var dash = dashed ? " stroke-dasharray=\"6 3\"" : "";
-            svg.Append(F($"<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" stroke-opacity=\"{opacity}\"{dash}/>\n"));
-        }
-    }
+    private static double TickStep(double span) => SvgPlot.TickStep(span);
 
-    private static void Legend(StringBuilder svg, Panel panel, IReadOnlyList<(string Label, string Colour, bool Dashed)> items, double below = 0)
-    {
-        var x = Width - Right + 10;
-        var y = panel.Top + 10 + below;
-        foreach (var (label, colour, dashed) in items)
-        {
-            var dash = dashed ? " stroke-dasharray=\"6 3\"" : "";
-            svg.Append(F($"<line x1=\"{x}\" y1=\"{y:0.#}\" x2=\"{x + 24}\" y2=\"{y:0.#}\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/>"));
-            svg.Append(F($"<text x=\"{x + 30}\" y=\"{y + 4:0.#}\">{Escape(label)}</text>\n"));
-            y += 18;
-        }
-    }
+    private static string Escape(string text) => SvgPlot.Escape(text);
 
-    /// <summary>A round axis top: 1, 2 or 5 × 10^k at or above the value.</summary>
-    private static double Nice(double value)
-    {
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        return new[] { 1.0, 2.0, 5.0, 10.0 }.Select(f => f * magnitude).First(v => v >= value);
-    }
-
-    private static double TickStep(double span)
-    {
-        var raw = span / 5;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        return new[] { 1.0, 2.0, 5.0, 10.0 }.Select(f => f * magnitude).First(s => s >= raw);
-    }
-
-    private static string Escape(string text) => SecurityElement.Escape(text);
-
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static string F(FormattableString text) => SvgPlot.F(text);
 }

@@ -30,7 +30,7 @@ public sealed class CloudWatchMetrics(CloudWatchClient cloudWatch, IOptions<AwsP
         var queries = ec2.Select((w, i) => new MetricStatQuery(
             $"cpu{i}", Ec2Namespace, "CPUUtilization", [new MetricDimension("InstanceId", w.InstanceId!)], Period, "Average")).ToList();
         var end = time.GetUtcNow();
-        var results = await cloudWatch.GetMetricDataAsync(queries, end - window, end, cancellationToken).ConfigureAwait(false);
+        var results = await cloudWatch.GetMetricDataAsync(queries, end - window, end, cancellationToken);
         foreach (var result in results)
         {
             var index = int.Parse(result.Id.AsSpan(3), System.Globalization.CultureInfo.InvariantCulture);
@@ -53,7 +53,7 @@ public sealed class CloudWatchMetrics(CloudWatchClient cloudWatch, IOptions<AwsP
             [new MetricDimension("TargetGroup", ArnResource(targetGroup)), new MetricDimension("LoadBalancer", LoadBalancerDimension(loadBalancer))],
             Period, "Minimum");
         var end = time.GetUtcNow();
-        var result = (await cloudWatch.GetMetricDataAsync([query], end - window, end, cancellationToken).ConfigureAwait(false)).Single();
+        var result = (await cloudWatch.GetMetricDataAsync([query], end - window, end, cancellationToken)).Single();
         return result.Points.Count > 0 ? result.Points[^1].Value : null;
     }
 

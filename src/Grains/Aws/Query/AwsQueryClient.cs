@@ -42,11 +42,11 @@ public sealed class AwsQueryClient(HttpClient http, AwsQueryEndpoint endpoint, A
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(FormContentType);
-        var identity = await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        var identity = await credentials.GetCredentialsAsync();
         SigV4.Sign(request, body, identity, endpoint.Region, endpoint.SigningName, time.GetUtcNow());
 
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        using var response = await http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw Error(action, response.StatusCode, text);

@@ -75,7 +75,7 @@ public sealed class CloudWatchClient(AwsQueryClient query)
                 parameters.Add(new("NextToken", nextToken));
             }
 
-            var result = (await query.SendAsync(action, parameters, cancellationToken).ConfigureAwait(false)).Result(action);
+            var result = (await query.SendAsync(action, parameters, cancellationToken)).Result(action);
             foreach (var member in result.Members("MetricDataResults"))
             {
                 var id = member.Child("Id")?.Value ?? throw new FormatException("A metric data result has no Id.");

@@ -28,7 +28,7 @@ public sealed class ElbV2Client(AwsQueryClient query)
         string targetGroupArn, IReadOnlyList<string>? targetIds, CancellationToken cancellationToken)
     {
         const string action = "DescribeTargetHealth";
-        var root = await query.SendAsync(action, TargetParameters(targetGroupArn, targetIds ?? []), cancellationToken).ConfigureAwait(false);
+        var root = await query.SendAsync(action, TargetParameters(targetGroupArn, targetIds ?? []), cancellationToken);
         return root.Result(action).Members("TargetHealthDescriptions")
             .Select(d =>
             {
@@ -47,7 +47,7 @@ public sealed class ElbV2Client(AwsQueryClient query)
     public async Task<IReadOnlyDictionary<string, string>> DescribeTargetGroupAttributesAsync(string targetGroupArn, CancellationToken cancellationToken)
     {
         const string action = "DescribeTargetGroupAttributes";
-        var root = await query.SendAsync(action, [KeyValuePair.Create("TargetGroupArn", targetGroupArn)], cancellationToken).ConfigureAwait(false);
+        var root = await query.SendAsync(action, [KeyValuePair.Create("TargetGroupArn", targetGroupArn)], cancellationToken);
         return root.Result(action).Members("Attributes")
             .Where(a => a.Child("Key") is not null)
             .ToDictionary(a => a.Child("Key")!.Value, a => a.Child("Value")?.Value ?? "", StringComparer.Ordinal);
@@ -56,7 +56,7 @@ public sealed class ElbV2Client(AwsQueryClient query)
     /// <summary>The target group's deregistration delay (attribute deregistration_delay.timeout_seconds).</summary>
     public async Task<TimeSpan> DeregistrationDelayAsync(string targetGroupArn, CancellationToken cancellationToken)
     {
-        var attributes = await DescribeTargetGroupAttributesAsync(targetGroupArn, cancellationToken).ConfigureAwait(false);
+        var attributes = await DescribeTargetGroupAttributesAsync(targetGroupArn, cancellationToken);
         return attributes.TryGetValue(DeregistrationDelayKey, out var text)
             && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)

@@ -19,7 +19,7 @@ public sealed class Ec2Api(IAmazonEC2 ec2, AwsRetryPolicy retry) : IDisposable
     /// <summary>Launches one instance; a repeated client token answers the instance it launched before.</summary>
     public async Task<Ec2InstanceView> RunInstanceAsync(RunInstancesRequest request, CancellationToken cancellationToken)
     {
-        var response = await CallAsync("RunInstances", token => ec2.RunInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync("RunInstances", token => ec2.RunInstancesAsync(request, token), cancellationToken);
         var instance = response.Reservation?.Instances?.FirstOrDefault()
             ?? throw new AwsApiException(Service, "RunInstances", response.HttpStatusCode, "MalformedResponse", "the answer lists no instance", response.ResponseMetadata?.RequestId);
         return View(instance);
@@ -30,7 +30,7 @@ public sealed class Ec2Api(IAmazonEC2 ec2, AwsRetryPolicy retry) : IDisposable
     {
         try
         {
-            var found = await DescribeAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken).ConfigureAwait(false);
+            var found = await DescribeAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
             return found.FirstOrDefault(i => i.InstanceId == instanceId);
         }
         catch (AwsApiException ex) when (ex.ErrorCode == "InvalidInstanceID.NotFound")
@@ -41,7 +41,7 @@ public sealed class Ec2Api(IAmazonEC2 ec2, AwsRetryPolicy retry) : IDisposable
 
     /// <summary>Every instance matching the filters, across pages.</summary>
     public async Task<IReadOnlyList<Ec2InstanceView>> DescribeAsync(IReadOnlyList<Filter> filters, CancellationToken cancellationToken) =>
-        await DescribeAsync(new DescribeInstancesRequest { Filters = [.. filters] }, cancellationToken).ConfigureAwait(false);
+        await DescribeAsync(new DescribeInstancesRequest { Filters = [.. filters] }, cancellationToken);
 
     public Task TerminateAsync(string instanceId, CancellationToken cancellationToken) =>
         CallAsync("TerminateInstances", token => ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [instanceId] }, token), cancellationToken);
@@ -56,7 +56,7 @@ public sealed class Ec2Api(IAmazonEC2 ec2, AwsRetryPolicy retry) : IDisposable
         var views = new List<Ec2InstanceView>();
         do
         {
-            var response = await CallAsync("DescribeInstances", token => ec2.DescribeInstancesAsync(request, token), cancellationToken).ConfigureAwait(false);
+            var response = await CallAsync("DescribeInstances", token => ec2.DescribeInstancesAsync(request, token), cancellationToken);
             views.AddRange((response.Reservations ?? []).SelectMany(r => r.Instances ?? []).Select(View));
             request.NextToken = response.NextToken;
         }
@@ -70,7 +70,7 @@ public sealed class Ec2Api(IAmazonEC2 ec2, AwsRetryPolicy retry) : IDisposable
         {
             try
             {
-                return await call(token).ConfigureAwait(false);
+                return await call(token);
             }
             catch (AmazonServiceException ex) when (!string.IsNullOrEmpty(ex.ErrorCode))
             {

@@ -250,14 +250,14 @@ public sealed class Ec2WorkerProvisioner(
                 var wait = due - time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, time, stopping).ConfigureAwait(false);
+                    await Task.Delay(wait, time, stopping);
                 }
 
                 if (_terminating.TryGetValue(id, out var current) && current == due)
                 {
                     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                     deadline.CancelAfter(TerminateCallTimeout);
-                    await TerminateAsync(id, deadline.Token).ConfigureAwait(false);
+                    await TerminateAsync(id, deadline.Token);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

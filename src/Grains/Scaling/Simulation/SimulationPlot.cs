@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security;
 using System.Text;
 
 namespace FaceMask.Grains.Scaling.Simulation;
@@ -110,76 +108,15 @@ public static class SimulationPlot
         }
     }
 
-    /// <summary>A polyline over the minutes; a step line holds each minute's value across the minute; gaps stay gaps.</summary>
-    private static void Line(StringBuilder svg, Panel panel, IReadOnlyList<double?> values, string colour, bool step, bool dashed)
-    {
-        var path = new StringBuilder();
-        var open = false;
-        for (var t = 0; t < values.Count; t++)
-        {
-            if (values[t] is not { } v)
-            {
-                open = false;
-                continue;
-            }
+    private static void Line(StringBuilder svg, Panel panel, IReadOnlyList<double?> values, string colour, bool step, bool dashed) =>
+        SvgPlot.Line(svg, values, panel.X, panel.Y, colour, step, dashed);
 
-            var y = panel.Y(v);
-            if (step)
-            {
-                path.Append(open ? F($"V{y:0.##}") : F($"M{panel.X(t):0.##} {y:0.##}"));
-                path.Append(F($"H{panel.X(t + 1):0.##}"));
-            }
-            else
-            {
-                path.Append(F($"{(open ? "L" : "M")}{panel.X(t + 0.5):0.##} {y:0.##}"));
-            }
+    private static void Legend(StringBuilder svg, Panel panel, IReadOnlyList<(string Label, string Colour, bool Dashed)> items, double below = 0) =>
+        SvgPlot.Legend(svg, Width - Right + 10, panel.Top + 10 + below, items);
 
-            open = true;
-        }
+    private static double Nice(double value) => SvgPlot.Nice(value);
 
-        if (path.Length > 0)
-        {
-            var dash = dashed ? " stroke-dasharray=\"6 3\"" : "";
-            svg.Append(F($"<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/>\n"));
-        }
-    }
-
-    private static void Legend(StringBuilder svg, Panel panel, IReadOnlyList<(string Label, string Colour, bool Dashed)> items, double below = 0)
-    {
-        var x = Width - Right + 10;
-        var y = panel.Top + 10 + below;
-        foreach (var (label, colour, dashed) in items)
-        {
-            var dash = dashed ? " stroke-dasharray=\"6 3\"" : "";
-            svg.Append(F($"<line x1=\"{x}\" y1=\"{y:0.#}\" x2=\"{x + 24}\" y2=\"{y:0.#}\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/>"));
-            svg.Append(F($"<text x=\"{x + 30}\" y=\"{y + 4:0.#}\">{Escape(label)}</text>\n"));
-            y += 18;
-        }
-    }
-
-    /// <summary>A round axis top: 1, 2 or 5 × 10^k at or above the value.</summary>
-    private static double Nice(double value)
-    {
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (var factor in new[] { 1.0, 2.0, 5.0, 10.0 })
-        {
-            if (factor * magnitude >= value)
-            {
-                return factor * magnitude;
-            }
-        }
-
-        return 10 * magnitude;
-    }
-
-    /// <summary>A round tick step giving about five ticks over the span.</summary>
-    private static double TickStep(double span)
-    {
-        var raw = span / 5;
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        var step = new[] { 1.0, 2.0, 5.0, 10.0 }.Select(f => f * magnitude).First(s => s >= raw);
-        return step;
-    }
+    private static double TickStep(double span) => SvgPlot.TickStep(span);
 
     /// <summary>A minute step that reads as time (…, 10, 15, 20, 30, 60, …) giving at most about eight ticks.</summary>
     private static double MinuteStep(int minutes)
@@ -196,7 +133,7 @@ public static class SimulationPlot
         return Math.Ceiling(raw / 1440) * 1440;
     }
 
-    private static string Escape(string text) => SecurityElement.Escape(text);
+    private static string Escape(string text) => SvgPlot.Escape(text);
 
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static string F(FormattableString text) => SvgPlot.F(text);
 }
