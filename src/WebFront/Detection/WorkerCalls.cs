@@ -16,6 +16,13 @@ public static class WorkerCalls
     /// </summary>
     public const int MaxCalls = 6;
 
+    /// <summary>
+    /// A detection takes milliseconds; one still unanswered after this is likely sitting on a worker that was killed
+    /// before the client noticed (then no gateway loss is signalled for it and it would wait out the 30 s response
+    /// timeout), so another worker is asked too — once, so that a saturated cluster gets at most one extra call each.
+    /// </summary>
+    public static readonly TimeSpan HedgeAfter = TimeSpan.FromSeconds(5);
+
     private static readonly Task Never = new TaskCompletionSource().Task;
 
     /// <summary>The reply, or null when no worker could be reached in time.</summary>
@@ -31,7 +38,8 @@ public static class WorkerCalls
                 () => cluster.GetGrain<IMaskDetectorGrain>(DetectorKeys.Next()).DetectAsync(request),
                 () => losses?.Next ?? CancellationToken.None,
                 RetryDelay,
-                (e, calls) => LogRetry(logger, e, calls));
+                (e, calls) => LogRetry(logger, e, calls),
+                HedgeAfter);
         }
         catch (Exception e) when (IsUnavailable(e))
         {
@@ -46,11 +54,13 @@ public static class WorkerCalls
     /// before each call) fires — the Orleans client does not fail a call whose gateway died under it, it lets it time
     /// out after 30 s — and <paramref name="backoff"/>(n) after the n-th call failed to reach a worker
     /// (<see cref="IsRetryable"/>): for a few seconds after a worker dies, the other silos still route some calls to
-    /// it. Throws the last failure when every call failed.
+    /// it; and once after <paramref name="hedgeAfter"/> without an answer. Throws the last failure when every call failed.
     /// </summary>
     public static async Task<T> FirstAnswerAsync<T>(
-        Func<Task<T>> call, Func<CancellationToken> nextLoss, Func<int, TimeSpan> backoff, Action<Exception?, int>? onRetry = null)
+        Func<Task<T>> call, Func<CancellationToken> nextLoss, Func<int, TimeSpan> backoff, Action<Exception?, int>? onRetry = null,
+        TimeSpan? hedgeAfter = null)
     {
+        var hedge = hedgeAfter is { } delay ? Task.Delay(delay) : Never;
         var pending = new List<Task<T>>();
         var made = 0;
         var refusals = 0;
@@ -76,7 +86,19 @@ public static class WorkerCalls
                     }
                 }
 
-                var done = await Task.WhenAny([.. pending, lost.Task, sendNext ?? Never]);
+                var done = await Task.WhenAny([.. pending, lost.Task, sendNext ?? Never, hedge]);
+                if (done == hedge)
+                {
+                    hedge = Never;
+                    if (made < MaxCalls && sendNext is null)
+                    {
+                        onRetry?.Invoke(new TimeoutException($"unanswered after {hedgeAfter!.Value.TotalSeconds:0.#} s"), made);
+                        sendNext = Task.CompletedTask;
+                    }
+
+                    continue;
+                }
+
                 if (done == lost.Task)
                 {
                     onRetry?.Invoke(null, made);

@@ -60,6 +60,18 @@ public sealed class WorkerCallsTests
     }
 
     [Fact]
+    public async Task ACallStillUnansweredAfterTheHedgeDelayIsAskedOfAnotherWorkerToo()
+    {
+        var answer = WorkerCalls.FirstAnswerAsync(Call, () => _loss.Token, _ => TimeSpan.Zero, hedgeAfter: TimeSpan.FromMilliseconds(50));
+
+        await UntilCallsAsync(2);
+        _calls[1].SetResult("hedged");
+
+        Assert.Equal("hedged", await answer);
+        Assert.False(_calls[0].Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task ATimeoutIsNotAskedAgain()
     {
         var answer = WorkerCalls.FirstAnswerAsync(Call, () => _loss.Token, _ => TimeSpan.Zero);
