@@ -1,4 +1,5 @@
 using FaceMask.Grains.Fleet;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -8,16 +9,25 @@ namespace FaceMask.Grains.Scaling;
 /// When a silo becomes active, touches the default fleet and scaler so that a fresh system's scaler activates, takes its first
 /// state from <see cref="ScalerOptions.EnabledAtStart"/> and registers its reminder. Afterwards the durable reminder
 /// keeps it ticking on whichever silo is alive, and this touch is a no-op. It runs in the background and retries a
-/// few times: a silo's start never waits on the scaler.
+/// few times: a silo's start never waits on the scaler. Only in a managed worker — worker #1 of a WebFront
+/// (Worker:ParentProcessId) or one the fleet launched (Worker:Id), as <see cref="FleetWake"/> decides: a silo started
+/// by hand does not wake a fleet nobody asked for, which would launch replacement workers when such a silo dies.
 /// </summary>
-internal sealed class ScalerStartup(IGrainFactory grains, ILogger<ScalerStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class ScalerStartup(IGrainFactory grains, IConfiguration configuration, ILogger<ScalerStartup> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
     private const int Attempts = 12;
 
     private readonly CancellationTokenSource _stopping = new();
 
-    public void Participate(ISiloLifecycle lifecycle) =>
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        if (string.IsNullOrEmpty(configuration["Worker:Id"]) && string.IsNullOrEmpty(configuration["Worker:ParentProcessId"]))
+        {
+            return;
+        }
+
         lifecycle.Subscribe(
             nameof(ScalerStartup),
             ServiceLifecycleStage.Active,
@@ -31,6 +41,7 @@ internal sealed class ScalerStartup(IGrainFactory grains, ILogger<ScalerStartup>
                 _stopping.Cancel();
                 return Task.CompletedTask;
             });
+    }
 
     private async Task TouchAsync(CancellationToken stopping)
     {
